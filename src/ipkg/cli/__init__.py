@@ -1,0 +1,14 @@
+"""The ``ipkg`` command: a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import typer
+
+from .build import build_cli
+from .query import query_cli
+
+__all__ = ["app"]
+
+app = typer.Typer(help="ipkg: the Iran–Pakistan knowledge graph.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.command("build")(build_cli)
+app.command("query")(query_cli)

@@ -1,0 +1,43 @@
+"""``ipkg query``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import Errors, IpkgError
+
+__all__ = ["query_cli"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def query_cli(
+    query: Optional[str] = typer.Argument(None, help="A bundled query name, a .rq file or inline SPARQL."),
+    graph: Path = typer.Option(Path("out"), "--graph", "-g", help="A build folder or a .trig file."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (SPARQL 1.1 Query Results JSON)."),
+    bind: Optional[list[str]] = typer.Option(None, "--bind", "-b", help="NAME=VALUE binding for a query variable (repeatable)."),
+    list_: bool = typer.Option(False, "--list", help="List the bundled queries and their questions."),
+) -> None:
+    """Ask the graph a question with SPARQL.
+
+    Example: ipkg query visits --graph out --format csv
+    """
+    from ..kg.io import load_graph
+    from ..query.sparql import list_queries, parse_binding, run_query
+
+    if list_ or not query:
+        for name, question in list_queries().items():
+            typer.echo(f"{name:<13}{question}")
+        return
+    try:
+        if fmt not in FORMATS:
+            raise IpkgError(Errors.E010.format(fmt=fmt, choices=", ".join(FORMATS)))
+        bindings = dict(parse_binding(b) for b in bind or [])
+        result = run_query(load_graph(graph), query, **bindings)
+    except IpkgError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo({"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt](), nl=False)

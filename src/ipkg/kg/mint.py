@@ -1,0 +1,51 @@
+"""Deterministic IRIs for everything ipkg mints, so a rebuild gives the same graph."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..facts.resolve import slugify
+from .namespace import IPKGID
+
+__all__ = ["graph_iri", "document_iri", "evidence_iri", "node_iri", "date_literal", "ONTOLOGY_GRAPH"]
+
+ONTOLOGY_GRAPH = IPKGID["graph/ontology"]
+
+
+def graph_iri(doc_id: str) -> URIRef:
+    """The named graph of one document.
+
+    Examples
+    --------
+    >>> str(graph_iri("003_837904dac7d69cd7"))
+    'https://w3id.org/ipkg/id/graph/003-837904dac7d69cd7'
+    """
+    return IPKGID["graph/" + slugify(doc_id)]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return IPKGID["document/" + slugify(doc_id)]
+
+
+def evidence_iri(doc_id: str, start: int, end: int) -> URIRef:
+    return IPKGID[f"evidence/{slugify(doc_id)}/{start}-{end}"]
+
+
+def node_iri(kind: str, *parts: object) -> URIRef:
+    """An IRI under ``kind/`` from a digest of ``parts``."""
+    return IPKGID[f"{kind}/" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]]
+
+
+def date_literal(iso: str) -> Literal:
+    """An ISO date at its own precision: xsd:date, xsd:gYearMonth or xsd:gYear.
+
+    Examples
+    --------
+    >>> date_literal("2025-08").datatype == XSD.gYearMonth
+    True
+    """
+    dtype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(iso)]
+    return Literal(iso, datatype=dtype)

@@ -1,0 +1,405 @@
+"""Actor mentions: gazetteer entities plus the constructions news English uses for actors.
+
+Runs after the gazetteer ``span_ruler`` (``doc.ents`` with label = actor type and
+``ent_id_`` = actor IRI). It adds
+
+- titled persons: "Pakistani Prime Minister Shehbaz Sharif", "Iran's Ambassador to Pakistan,
+  Reza Amiri Moghaddam", "Field Marshal Asim Munir", with the office as a position;
+- appositions: "Ali Larijani, Secretary of Iran's Supreme National Security Council",
+  "the late X, then commander of Y";
+- speakers the gazetteer does not know: "Khalid noted", "according to X";
+- short forms (surnames, "the Senate") resolved to a full mention earlier in the document;
+- capitals used for their governments ("Tehran said") and kept as places after a preposition
+  ("the streets of Islamabad");
+- states behind demonyms and possessives: "Iranian officials", "Pakistan's top leaders",
+  "the Israeli aggression".
+
+The result is ``doc._.ipkg_mentions`` (list of :class:`Mention`), ``doc._.ipkg_positions`` and
+``doc.ents`` set to the mention heads (label = type, ``kb_id_`` = actor key).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs
+from ..annotations import Mention, PositionMention
+
+__all__ = ["ActorLinker", "new_actor_key"]
+
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_PARTICLES = {"al", "ul", "ud", "ur", "bin", "ibn", "e", "el", "de", "van", "von", "der", "da", "di"}
+_STATUS = {"then": "then", "former": "former", "late": "late", "ex": "former", "current": "current", "now": "current"}
+_TITLE_FILLER = {"top", "senior", "chief", "then", "former", "late", "deputy", "acting", "military", "civilian", "new", "current", "interim", "caretaker", "ex", "-", "the"}
+_LOCATIVE = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "toward", "towards", "through", "reached", "reach"}
+_PLACE_NOUNS = {"streets", "city", "capital", "outskirts", "centre", "center", "heart", "suburbs", "airport", "skies"}
+_NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[A-Z][a-zà-ÿ]+)?$")
+_WORD_NUMBERS = {"a", "an", "the", "this", "that"}
+
+
+def new_actor_key(type_: str, label: str) -> str:
+    """Identity of an actor the gazetteer does not know.
+
+    Examples
+    --------
+    >>> new_actor_key("Person", "Gaurav Arya")
+    'new:Person:Gaurav Arya'
+    """
+    return f"new:{type_}:{label}"
+
+
+class ActorLinker:
+    """spaCy component: turns gazetteer entities and titled names into canonical actor mentions."""
+
+    def __init__(self, nlp: Language, name: str = "ipkg_actor_linker", *, ontology: str | None = None) -> None:
+        self.name = name
+        self.gaz: Gazetteer = load_gazetteer(ontology)
+        self.nominals = load_nominals(ontology)
+        self.speech = load_speech_verbs(ontology)
+        self.demonyms = self.gaz.demonyms()
+        self.anaphoric = self.gaz.anaphoric()
+        self.offices = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for iri, office in self.gaz.offices.items():
+            self.offices.add(iri, [nlp.make_doc(f) for f in office.forms])
+        self.short_forms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for form in self.anaphoric:
+            self.short_forms.add(form, [nlp.make_doc(form)])
+        for ext in ("ipkg_mentions", "ipkg_positions"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _entry_mention(self, span: Span, start: int, end: int, source: str) -> Mention | None:
+        entry = self.gaz.entries.get(span.ent_id_)
+        if entry is None:
+            return None
+        return Mention(start, end, span.start, span.end, entry.iri, entry.label, entry.type, span.text, source)
+
+    def _name_run(self, doc: Doc, i: int, limit: int, sent_end: int, stop: Iterable[int] = ()) -> int:
+        """End of a run of capitalised name tokens starting at ``i`` (``i`` when there is none)."""
+        j = i
+        stops = set(stop)
+        while j < min(sent_end, i + limit):
+            t = doc[j]
+            if j in stops:
+                break
+            if _NAME_TOKEN.match(t.text) and not t._.ipkg_junk:
+                j += 1
+            elif t.text in ("-", "‐") and j > i and j + 1 < sent_end and (doc[j + 1].text.lower() in _PARTICLES or _NAME_TOKEN.match(doc[j + 1].text)) and not t.whitespace_ and not doc[j - 1].whitespace_:
+                j += 1
+            elif t.text.lower() in _PARTICLES and j > i and j + 1 < sent_end and (_NAME_TOKEN.match(doc[j + 1].text) or doc[j + 1].text == "-"):
+                j += 1
+            else:
+                break
+        while j > i and (doc[j - 1].text in ("-", "‐") or doc[j - 1].text.lower() in _PARTICLES):
+            j -= 1
+        if j < len(doc) and doc[j].text in ("-", "‐") and not doc[j - 1].whitespace_:
+            return i
+        return j
+
+    # ------------------------------------------------------------------ main
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        sent_of = [0] * n
+        sent_end_of = [n] * n
+        for k, sent in enumerate(doc.sents):
+            for t in sent:
+                sent_of[t.i] = k
+                sent_end_of[t.i] = sent.end
+        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        ents = {e.start: e for e in doc.ents if not any(junk[e.start : e.end])}
+        offices: dict[int, tuple[int, str]] = {}
+        for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if s not in offices and not junk[s]:
+                offices[s] = (e, doc.vocab.strings[match_id])
+        mentions: list[Mention] = []
+        positions: list[PositionMention] = []
+        taken = [False] * n
+        surname_keys: dict[str, list[tuple[int, str]]] = {}
+
+        def is_person_ent(i: int) -> bool:
+            return i in ents and ents[i].label_ == "Person"
+
+        def state_at(i: int) -> tuple[str | None, int]:
+            """A possessor or demonym at ``i``: (state or org IRI, end index of the cue)."""
+            if i >= n:
+                return None, i
+            if doc[i].text in self.demonyms:
+                return self.demonyms[doc[i].text], i + 1
+            if i in ents and ents[i].label_ != "Person":
+                e = ents[i]
+                if e.end < n and doc[e.end].text in _POSSESSIVE:
+                    return e.ent_id_, e.end + 1
+                if e.end < n and (e.end in offices) and sent_of[e.end] == sent_of[i]:
+                    return e.ent_id_, e.end
+            return None, i
+
+        def add(m: Mention) -> None:
+            mentions.append(m)
+            for k in range(m.start, m.end):
+                taken[k] = True
+            if m.type == "Person" and m.head_end - m.head_start >= 2:
+                surname_keys.setdefault(doc[m.head_end - 1].text, []).append((m.head_start, m.key))
+
+        # 1. titled persons: [possessor|demonym] (office|rank|filler)+ [of|to ORG] [,] NAME
+        i = 0
+        while i < n:
+            if taken[i] or junk[i]:
+                i += 1
+                continue
+            start = i
+            status = "current"
+            org, j = state_at(i)
+            if doc[i].lower_ in ("the",) and i + 1 < n and doc[i + 1].lower_ in _STATUS:
+                j = i + 1
+            titles: list[str] = []
+            org_from_of: str | None = None
+            se = sent_end_of[i]
+            while j < se:
+                low = doc[j].lower_
+                if j in offices:
+                    end, iri = offices[j]
+                    titles.append(iri)
+                    j = end
+                elif low in _STATUS and (j + 1 < se) and ((j + 1) in offices or doc[j + 1].text == "-"):
+                    status = _STATUS[low]
+                    j += 1
+                elif titles and low in ("of", "to") and j + 1 < se:
+                    k = j + 1
+                    if doc[k].lower_ == "the":
+                        k += 1
+                    cue, k2 = state_at(k)
+                    if cue and k2 < se and k2 in ents:
+                        k = k2
+                    if k in ents and ents[k].label_ != "Person":
+                        if low == "of":
+                            org_from_of = ents[k].ent_id_
+                        j = ents[k].end
+                        if j + 2 < se and doc[j].text == "(" and doc[j + 2].text == ")":
+                            j += 3
+                    else:
+                        break
+                elif titles and low in ("and", ",") and (j + 1) in offices:
+                    j += 1
+                elif low in _TITLE_FILLER and (j + 1 < se) and (((j + 1) in offices) or doc[j + 1].lower_ in _TITLE_FILLER):
+                    j += 1
+                elif titles and doc[j].text == "(" and j + 3 < se and doc[j + 2].text == "." and doc[j + 3].text == ")":
+                    j += 4
+                elif doc[j].lower_ in self.nominals and self.nominals[doc[j].lower_] == "person" and (org or titles):
+                    titles.append("")
+                    j += 1
+                else:
+                    break
+            if not titles:
+                i += 1
+                continue
+            k = j + 1 if j < se and doc[j].text == "," else j
+            person: Mention | None = None
+            if k < se and is_person_ent(k):
+                e = ents[k]
+                person = self._entry_mention(e, start, e.end, "title")
+            elif k < se:
+                end = self._name_run(doc, k, 5, se, offices)
+                if end > k and not (k in ents):
+                    name = doc[k:end].text
+                    key = self._resolve_short(name, k, mentions, surname_keys) if end - k == 1 else None
+                    if key is not None:
+                        entry = self.gaz.entries.get(key)
+                        label = entry.label if entry else next((m.label for m in mentions if m.key == key), name)
+                        person = Mention(start, end, k, end, key, label, "Person", name, "title+short")
+                    else:
+                        person = Mention(start, end, k, end, new_actor_key("Person", name), name, "Person", name, "title")
+            if person is None:
+                i += 1
+                continue
+            person.nationality = org
+            add(person)
+            owner = org_from_of or org
+            if owner is None and person.key in self.gaz.entries:
+                owner = self.gaz.entries[person.key].nationality
+            for t in titles:
+                if t and not self.gaz.offices[t].is_rank:
+                    positions.append(self._position(person, t, owner, status, start, person.end))
+            i = person.end
+            i = self._apposition(doc, person, i, se, ents, offices, state_at, positions)
+
+        # 2. remaining gazetteer entities
+        for s, e in sorted(ents.items()):
+            if any(taken[s : e.end]):
+                continue
+            m = self._entry_mention(e, s, e.end, "gazetteer")
+            if m is None:
+                continue
+            if e.end < n and doc[e.end].text in _POSSESSIVE and e.end + 1 < n:
+                m = self._possessed(doc, m, ents, offices) or m
+            if m.type == "Place":
+                m = self._metonym(doc, m) or m
+            add(m)
+            if m.type == "Person":
+                m.end = self._apposition(doc, m, m.end, sent_end_of[s], ents, offices, state_at, positions)
+        mentions.sort(key=lambda m: m.start)
+
+        # 3. unknown speakers: "Khalid noted", "according to Gaurav Arya"
+        for i in range(n):
+            if taken[i] or junk[i] or not _NAME_TOKEN.match(doc[i].text) or doc[i].is_stop:
+                continue
+            if i > 0 and (_NAME_TOKEN.match(doc[i - 1].text) and not doc[i - 1].is_sent_start and not taken[i - 1]):
+                continue
+            se = sent_end_of[i]
+            end = self._name_run(doc, i, 3, se)
+            if end == i or any(taken[i:end]) or any(doc[k].is_stop for k in range(i, end)):
+                continue
+            after = doc[end].lower_ if end < n else ""
+            before = doc[i - 2 : i].text.lower() if i >= 2 else ""
+            speech = after in self.speech and end < n and sent_of[end] == sent_of[i]
+            if not (speech or before == "according to"):
+                continue
+            if end - i == 1 and doc[i].is_sent_start:
+                continue
+            name = doc[i:end].text
+            key = self._resolve_short(name, i, mentions, surname_keys) if end - i == 1 else None
+            if key is None:
+                key = new_actor_key("Person", name)
+            label = self.gaz.entries[key].label if key in self.gaz.entries else next((m.label for m in mentions if m.key == key), name)
+            add(Mention(i, end, i, end, key, label, "Person", name, "speaker"))
+        mentions.sort(key=lambda m: m.start)
+
+        # 4. short forms after a full mention: surnames, "Senate", "Foreign Office"
+        for match_id, s, e in sorted(self.short_forms(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if any(taken[s:e]) or any(junk[s:e]):
+                continue
+            form = doc.vocab.strings[match_id]
+            key = self._resolve_short(form, s, mentions, surname_keys)
+            if key is None:
+                continue
+            entry = self.gaz.entries[key] if key in self.gaz.entries else None
+            label = entry.label if entry else form
+            type_ = entry.type if entry else "Person"
+            add(Mention(s, e, s, e, key, label, type_, doc[s:e].text, "short"))
+        for i in range(n):
+            if taken[i] or junk[i] or doc[i].text not in surname_keys:
+                continue
+            key = self._resolve_short(doc[i].text, i, mentions, surname_keys)
+            if key is not None:
+                label = next(m.label for m in mentions if m.key == key)
+                add(Mention(i, i + 1, i, i + 1, key, label, "Person", doc[i].text, "short"))
+
+        # 5. states behind demonyms: "Iranian officials", "the Israeli aggression"
+        for i in range(n):
+            if taken[i] or junk[i] or doc[i].text not in self.demonyms:
+                continue
+            j = i + 1
+            states = [self.demonyms[doc[i].text]]
+            if j + 1 < n and doc[j].lower_ == "and" and doc[j + 1].text in self.demonyms:
+                states.append(self.demonyms[doc[j + 1].text])
+                j += 2
+            while j < min(n, i + 5) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha:
+                j += 1
+            if j < n and self.nominals.get(doc[j].lower_) in ("role", "act") and sent_of[j] == sent_of[i]:
+                for k, state in enumerate(states):
+                    entry = self.gaz.entries[state]
+                    head = (i, i + 1) if k == 0 else (i + 2, i + 3)
+                    add(Mention(head[0], j + 1 if k == len(states) - 1 else head[1], head[0], head[1], entry.iri, entry.label, entry.type, doc[head[0]].text, "demonym"))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        doc._.ipkg_mentions = mentions
+        doc._.ipkg_positions = positions
+        heads = [Span(doc, m.head_start, m.head_end, label=m.type, kb_id=m.key) for m in mentions]
+        doc.ents = filter_spans(heads)
+        return doc
+
+    # ------------------------------------------------------------------ pieces
+
+    def _position(self, person: Mention, office: str, owner: str | None, status: str, start: int, end: int) -> PositionMention:
+        owner_label = self.gaz.entries[owner].label if owner and owner in self.gaz.entries else None
+        return PositionMention(person, office, self.gaz.offices[office].label, owner, owner_label, status, start, end)
+
+    def _resolve_short(self, form: str, at: int, mentions: Iterable[Mention], surnames: dict[str, list[tuple[int, str]]]) -> str | None:
+        """The one actor a short form refers to: a full mention earlier in the document, else the
+        only gazetteer actor with that short form."""
+        earlier = {m.key for m in mentions if m.head_start < at and m.source not in ("short",)}
+        cands = {k for k in self.anaphoric.get(form, []) if k in earlier}
+        cands |= {k for s, k in surnames.get(form, []) if s < at}
+        if len(cands) == 1:
+            return next(iter(cands))
+        if not cands and len(self.anaphoric.get(form, [])) == 1:
+            return self.anaphoric[form][0]
+        return None
+
+    def _possessed(self, doc: Doc, m: Mention, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> Mention | None:
+        """ "Pakistan's Senate" -> the Senate of Pakistan; "Pakistan's top leaders" -> Pakistan."""
+        j = m.end + 1
+        for form, keys in self.anaphoric.items():
+            toks = form.split()
+            if doc[j : j + len(toks)].text == form:
+                owned = [k for k in keys if self.gaz.entries[k].part_of == m.key]
+                if len(owned) == 1:
+                    e = self.gaz.entries[owned[0]]
+                    return Mention(m.start, j + len(toks), j, j + len(toks), e.iri, e.label, e.type, form, "possessive")
+        k = j
+        while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha:
+            k += 1
+        if k < len(doc) and self.nominals.get(doc[k].lower_) in ("role", "act") and k not in offices:
+            return Mention(m.start, k + 1, m.head_start, m.head_end, m.key, m.label, m.type, m.surface, "possessive")
+        return None
+
+    def _metonym(self, doc: Doc, m: Mention) -> Mention | None:
+        """A capital outside a locative phrase stands for its government."""
+        entry = self.gaz.entries[m.key]
+        if not entry.capital_of:
+            return None
+        k = m.start - 1
+        while k >= 0 and doc[k].lower_ in ("the", "of") and not (doc[k].lower_ == "of" and k > 0 and doc[k - 1].lower_ in _PLACE_NOUNS):
+            k -= 1
+        prev = doc[k].lower_ if k >= 0 else ""
+        if prev in _LOCATIVE or prev in _PLACE_NOUNS or (prev == "of" and k > 0 and doc[k - 1].lower_ in _PLACE_NOUNS):
+            return None
+        state = self.gaz.entries[entry.capital_of]
+        return Mention(m.start, m.end, m.head_start, m.head_end, state.iri, state.label, state.type, m.surface, "metonym")
+
+    def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
+        """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
+        if i >= se or doc[i].text != ",":
+            return i
+        j = i + 1
+        status = "current"
+        while j < se and doc[j].lower_ in ("the", "a", "an", "its", "his", "her"):
+            j += 1
+        if j < se and doc[j].lower_ in _STATUS:
+            status = _STATUS[doc[j].lower_]
+            j += 1
+        org, j2 = state_at(j)
+        if org:
+            j = j2
+        while j < se and doc[j].lower_ in _TITLE_FILLER and (j + 1) not in offices and j not in offices:
+            j += 1
+        if j not in offices:
+            return i
+        end, office = offices[j]
+        j = end
+        if j < se and doc[j].lower_ in ("of", "to"):
+            prep = doc[j].lower_
+            k = j + 1
+            while k < se and doc[k].lower_ == "the":
+                k += 1
+            cue, k2 = state_at(k)
+            if cue and k2 in ents:
+                k = k2
+            if k in ents and ents[k].label_ != "Person":
+                if prep == "of":
+                    org = ents[k].ent_id_
+                j = ents[k].end
+                if j + 2 < se and doc[j].text == "(" and doc[j + 2].text == ")":
+                    j += 3
+        if org is None and person.key in self.gaz.entries:
+            org = self.gaz.entries[person.key].nationality
+        if not self.gaz.offices[office].is_rank:
+            positions.append(self._position(person, office, org, status, person.start, j))
+        return j + 1 if j < se and doc[j].text == "," else j

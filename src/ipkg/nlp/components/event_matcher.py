@@ -1,0 +1,400 @@
+"""Events from the trigger lexicon (``ontology/triggers.tsv``) and the actor mentions.
+
+A trigger's frame says where its arguments are: ``svo`` (subject before, object after),
+``reverse`` ("received a call from X", passives), ``nominal`` ("X's visit to Y") and ``pair``
+(meetings: "X and Y met", "talks between X and Y"). Triggers inside quotations, under negation
+("never recognized") or in irrealis contexts ("if", "could", "plans to") are not events.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_triggers, Trigger
+from ..annotations import EventMention, Mention
+
+__all__ = ["ArgumentFinder", "EventMatcher", "compile_pattern"]
+
+_SKIP_LEFT = {
+    "has", "have", "had", "was", "were", "is", "are", "did", "does", "do", "been", "be", "also", "again",
+    "then", "later", "previously", "once", "too", "jointly", "both", "all", "himself", "herself",
+    "itself", "themselves", "subsequently", "today", "yesterday", "officially", "immediately", "swiftly",
+    "who", "which", "reportedly", "had", "earlier", "recently", "currently", "still", "just",
+    "being", "became", "become",
+}
+_ORDINAL = {"first", "second", "third", "last", "only", "latest"}
+_APPOS_START = {"a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their"}
+_BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
+_NEGATION = {"not", "never", "n't", "no", "neither", "nor", "refused", "declined"}
+_IRREALIS = {"if", "could", "might", "may", "should", "shall", "will", "would", "to", "plans", "planned", "expected", "allegedly", "alleged", "unless", "whether", "suspected"}
+_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "this", "that", "'s", "’s", "our", "whose"}
+_QUOTES = '"“”'
+_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_KILLED = re.compile(
+    r"(?:kill(?:ing|ed)\s+(?:at least\s+)?(?P<a>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\b)"
+    r"|(?:(?P<b>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\s+(?:\w+\s+){0,2}(?:were|was|have been|had been)?\s*killed)",
+    re.IGNORECASE,
+)
+_STATEISH = {"State", "GovernmentBody", "MilitaryOrganization", "IntelligenceAgency", "Person", "InternationalOrganization", "ArmedGroup"}
+
+
+def compile_pattern(pattern: str) -> list[dict[str, Any]]:
+    """Turn a lexicon pattern into a spaCy ``Matcher`` pattern.
+
+    Examples
+    --------
+    >>> compile_pattern("received|receives a call? from")
+    [{'LOWER': {'IN': ['received', 'receives']}}, {'LOWER': {'IN': ['a']}}, {'LOWER': {'IN': ['call']}, 'OP': '?'}, {'LOWER': {'IN': ['from']}}]
+    """
+    out: list[dict[str, Any]] = []
+    for tok in pattern.split():
+        if tok == "~":
+            out.append({"TEXT": {"REGEX": r"^[A-Za-z]{3,}ly$"}, "OP": "?"})
+            continue
+        optional = tok.endswith("?")
+        spec: dict[str, Any] = {"LOWER": {"IN": tok.rstrip("?").split("|")}}
+        if optional:
+            spec["OP"] = "?"
+        out.append(spec)
+    return out
+
+
+def _quote_mask(doc: Doc) -> list[bool]:
+    """True for tokens inside quotation marks, paired per line."""
+    mask = [False] * len(doc)
+    for line_start, line in _lines(doc.text):
+        opened: int | None = None
+        for m in re.finditer(r'["“”]', line):
+            ch, pos = m.group(), line_start + m.start()
+            if opened is None and ch != "”":
+                opened = pos
+            elif opened is not None and ch != "“":
+                span = doc.char_span(opened, pos + 1, alignment_mode="expand")
+                if span is not None and (pos - opened) > 40:
+                    for t in span:
+                        mask[t.i] = True
+                opened = None
+    return mask
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        out.append((pos, raw))
+        pos += len(raw)
+    return out
+
+
+class ArgumentFinder:
+    """Finds the actor groups around a word: subject, object, possessor. Shared by the event
+    matcher and the relation rules."""
+
+    gaz: Any
+
+
+    def _setup(self, doc: Doc) -> None:
+        mentions: list[Mention] = doc._.ipkg_mentions or []
+        self._end_at = {m.end: m for m in mentions}
+        self._start_at = {m.start: m for m in mentions}
+        self._mentions = mentions
+        self._in_date = [False] * len(doc)
+        self._dates: list[tuple[Span, str | None, str | None, bool]] = []
+        for d in doc._.ipkg_dates or []:
+            span = doc.char_span(d.start, d.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                self._in_date[t.i] = True
+            self._dates.append((span, d.iso, d.end_iso, d.adjectival))
+
+    def _coordinated_left(self, doc: Doc, m: Mention, lo: int) -> list[Mention]:
+        out = [m]
+        k = m.start - 1
+        while k > lo and doc[k].lower_ in ("and", "&"):
+            prev = self._end_at.get(k)
+            if prev is None and doc[k].text == "," and k - 1 > lo and doc[k - 1].lower_ == "and":
+                prev = self._end_at.get(k - 1)
+            if prev is None:
+                break
+            out.insert(0, prev)
+            k = prev.start - 1
+        return out
+
+    def _coordinated_right(self, doc: Doc, m: Mention, hi: int) -> list[Mention]:
+        out = [m]
+        k = m.end
+        while k + 1 < hi and doc[k].lower_ in ("and", "&", "alongside"):
+            j = k + 1
+            if doc[j].lower_ in ("and", "the"):
+                j += 1
+            nxt = self._start_at.get(j)
+            if nxt is None:
+                break
+            out.append(nxt)
+            k = nxt.end
+        return out
+
+    def _pronoun(self, doc: Doc, k: int, sent: Span) -> Mention | None:
+        """ "he"/"she" at the start of a clause: the last person named in an earlier sentence of
+        the same paragraph."""
+        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        cands = [m for m in self._mentions if m.type == "Person" and m.end <= sent.start and doc[m.start].idx >= para_start]
+        return cands[-1] if cands else None
+
+    def subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """The actor group(s) before token ``s`` that can be its grammatical subject."""
+        k = s - 1
+        previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < s and ev.actors]
+        while k >= sent.start:
+            t = doc[k]
+            if t.lower_ == "to" and any(doc[c].lower_ in _ORDINAL for c in range(max(sent.start, k - 3), k)):
+                k = next(c for c in range(k - 1, sent.start - 1, -1) if doc[c].lower_ in _ORDINAL) - 1
+                if k >= sent.start and doc[k].lower_ == "the":
+                    k -= 1
+                continue
+            if t.lower_ == "and" or (t.text == "," and doc[s].lower_.endswith("ing") and k == s - 1):
+                if previous and (k + 1) not in self._end_at:
+                    return list(previous[-1].actors)
+            if t.text == ",":
+                prev_comma = next((c for c in range(k - 1, max(sent.start, k - 16) - 1, -1) if doc[c].text == ","), None)
+                if prev_comma is not None and doc[prev_comma + 1].lower_ in _APPOS_START and prev_comma + 1 < k:
+                    k = prev_comma - 1
+                    if k + 1 in self._end_at:
+                        m = self._end_at[k + 1]
+                        return self._coordinated_left(doc, m, sent.start)
+                    continue
+                if (k) in self._end_at:
+                    return self._coordinated_left(doc, self._end_at[k], sent.start)
+                return []
+            if (k + 1) in self._end_at:
+                return self._coordinated_left(doc, self._end_at[k + 1], sent.start)
+            if t.lower_ in _SKIP_LEFT or self._in_date[k] or (t.is_alpha and t.lower_.endswith("ly") and len(t) > 4):
+                k -= 1
+                continue
+            if t.lower_ in ("on", "in") and k + 1 < s and self._in_date[k + 1]:
+                k -= 1
+                continue
+            if t.text == ")":
+                o = next((c for c in range(k - 1, max(sent.start, k - 8) - 1, -1) if doc[c].text == "("), None)
+                if o is None:
+                    return []
+                k = o - 1
+                continue
+            if t.lower_ in ("he", "she") and (k == sent.start or doc[k - 1].text in (",", "that")):
+                m = self._pronoun(doc, k, sent)
+                return [m] if m else []
+            if t.lower_ in ("delegation", "team") and k - 2 >= sent.start and doc[k - 1].lower_ in ("his", "her", "its", "their") and doc[k - 2].lower_ == "and":
+                k -= 3
+                continue
+            return []
+        return []
+
+    def object(self, doc: Doc, e: int, sent: Span, window: int = 8) -> list[Mention]:
+        """The first actor group after token ``e`` within the clause."""
+        k = e
+        while k < min(sent.end, e + window):
+            if k in self._start_at:
+                return self._coordinated_right(doc, self._start_at[k], sent.end)
+            t = doc[k]
+            if t.lower_ in _BREAK or t.text in (".", "!", "?"):
+                return []
+            k += 1
+        return []
+
+    def possessor(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "X's visit", "a Pakistani state visit": the actor owning a nominal trigger."""
+        k = s - 1
+        while k >= max(sent.start, s - 3) and doc[k].is_alpha and doc[k].is_lower and doc[k].lower_ not in _DETERMINERS:
+            k -= 1
+        if k >= sent.start and doc[k].text in ("'s", "’s") and k in self._end_at:
+            return [self._end_at[k]]
+        if k >= sent.start and (k + 1) in self._end_at and self._end_at[k + 1].source == "demonym":
+            return [self._end_at[k + 1]]
+        if k >= sent.start and doc[k].text in self._demonyms():
+            st = self._demonyms()[doc[k].text]
+            e = self.gaz.entries[st]
+            return [Mention(k, k + 1, k, k + 1, e.iri, e.label, e.type, doc[k].text, "demonym")]
+        return []
+
+    def _demonyms(self) -> dict[str, str]:
+        if not hasattr(self, "_dem"):
+            self._dem = self.gaz.demonyms()
+        return self._dem
+
+class EventMatcher(ArgumentFinder):
+    """spaCy component: sets ``doc._.ipkg_events`` (list of :class:`EventMention`) and
+    ``doc.spans["ipkg_events"]`` (label = event kind)."""
+
+    def __init__(self, nlp: Language, name: str = "ipkg_events", *, ontology: str | None = None) -> None:
+        self.name = name
+        folder = ontology or str(ontology_dir())
+        self.kinds = load_event_kinds(folder)
+        self.triggers: tuple[Trigger, ...] = load_triggers(folder)
+        self.gaz = load_gazetteer(folder)
+        self.matcher = Matcher(nlp.vocab)
+        for idx, trig in enumerate(self.triggers):
+            self.matcher.add(str(idx), [compile_pattern(trig.pattern)])
+        if not Doc.has_extension("ipkg_events"):
+            Doc.set_extension("ipkg_events", default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._setup(doc)
+        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        quoted = _quote_mask(doc)
+        by_span: dict[tuple[int, int], list[Trigger]] = {}
+        for match_id, s, e in self.matcher(doc):
+            by_span.setdefault((s, e), []).append(self.triggers[int(doc.vocab.strings[match_id])])
+        spans = sorted(by_span, key=lambda se: (se[0], -(se[1] - se[0])))
+        chosen: list[tuple[int, int]] = []
+        last = -1
+        for s, e in spans:
+            if s >= last:
+                chosen.append((s, e))
+                last = e
+        events: list[EventMention] = []
+        self._events = events
+        out_spans: list[Span] = []
+        for s, e in chosen:
+            if any(junk[s:e]) or quoted[s] or any(s <= m.start < e for m in self._mentions):
+                continue
+            sent = doc[s].sent
+            left = [t.lower_ for t in doc[max(sent.start, s - 3) : s]]
+            ordinal = any(w in _ORDINAL for w in left)
+            if any(w in _NEGATION for w in left) or any(w in _IRREALIS and not (w == "to" and ordinal) for w in left[-2:]):
+                continue
+            if any(t.lower_ in ("if", "unless", "whether") for t in doc[sent.start : s]):
+                continue
+            trig = self._pick(doc, by_span[(s, e)], s)
+            ev = self._arguments(doc, trig, s, e, sent)
+            if ev is None:
+                continue
+            self._date(doc, ev, sent, events)
+            if self.kinds[ev.kind].category == "strike":
+                ev.casualties = self._casualties(sent.text)
+            events.append(ev)
+            out_spans.append(Span(doc, s, e, label=ev.kind))
+        self._link_denials(events)
+        keep = [i for i, ev in enumerate(events) if ev.targets]
+        events = [events[i] for i in keep]
+        out_spans = [out_spans[i] for i in keep]
+        doc._.ipkg_events = events
+        doc.spans["ipkg_events"] = out_spans
+        return doc
+
+    def _pick(self, doc: Doc, cands: list[Trigger], s: int) -> Trigger:
+        if len(cands) == 1:
+            return cands[0]
+        nominal_context = s > 0 and (doc[s - 1].lower_ in _DETERMINERS or doc[s - 1].text in self._demonyms())
+        pref = [c for c in cands if (c.frame == "nominal") == nominal_context]
+        return (pref or cands)[0]
+
+    def _arguments(self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span) -> EventMention | None:
+        category = self.kinds[trig.kind].category
+        actors: list[Mention] = []
+        targets: list[Mention] = []
+        if trig.frame == "svo":
+            actors, targets = self.subject(doc, s, sent), self.object(doc, e, sent)
+        elif trig.frame == "reverse":
+            actors, targets = self.object(doc, e, sent), self.subject(doc, s, sent)
+        elif trig.frame == "nominal":
+            actors = self.possessor(doc, s, sent)
+            targets = self.object(doc, e, sent, window=4)
+            if doc[e - 1].lower_ == "between" and len(targets) >= 2:
+                actors, targets = targets[:1], targets[1:]
+            if not actors and doc[sent.start].lower_ in ("in", "during", "at") and s - sent.start <= 3:
+                comma = next((c for c in range(e, sent.end) if doc[c].text == ","), None)
+                if comma is not None:
+                    actors = self.object(doc, comma + 1, sent, window=2)
+                    if not actors and comma + 1 < sent.end and doc[comma + 1].lower_ in ("he", "she"):
+                        p = self._pronoun(doc, comma + 1, sent)
+                        actors = [p] if p else []
+        elif trig.frame == "pair":
+            actors = self.subject(doc, s, sent)
+            targets = self.object(doc, e, sent)
+            if not targets and len(actors) >= 2:
+                actors, targets = actors[:1], actors[1:]
+        if not actors or (not targets and trig.kind != "deny"):
+            return None
+        targets = [t for t in targets if t.key not in {a.key for a in actors}]
+        if not targets and trig.kind != "deny":
+            return None
+        place = None
+        if category == "visit":
+            dest = []
+            for t in targets:
+                entry = self.gaz.entries.get(t.key)
+                if t.type == "Place" and entry is not None:
+                    place = t
+                    state = entry.capital_of or entry.part_of
+                    if state and state in self.gaz.entries:
+                        se = self.gaz.entries[state]
+                        dest.append(Mention(t.start, t.end, t.head_start, t.head_end, se.iri, se.label, se.type, t.surface, "place-of"))
+                elif t.type == "State":
+                    dest.append(t)
+            targets = dest[:1]
+            actors = [a for a in actors if a.type in _STATEISH]
+            if not targets or not actors:
+                return None
+        elif category == "recognition":
+            if not all(m.type == "State" for m in actors + targets):
+                return None
+        elif category in ("meeting", "statement", "agreement", "other"):
+            if any(m.type in ("Place", "Project") for m in actors):
+                return None
+        if place is None:
+            place = self._place(doc, sent, actors + targets)
+        return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _place(self, doc: Doc, sent: Span, args: list[Mention]) -> Mention | None:
+        used = {id(m) for m in args}
+        for m in self._mentions:
+            if sent.start <= m.start < sent.end and m.type == "Place" and id(m) not in used and m.start > 0 and doc[m.start - 1].lower_ in ("in", "at", "near"):
+                return m
+        return None
+
+    def _date(self, doc: Doc, ev: EventMention, sent: Span, previous: list[EventMention]) -> None:
+        best = None
+        for span, iso, end_iso, adjectival in self._dates:
+            if span.start < sent.start or span.end > sent.end or adjectival or iso is None:
+                continue
+            if any(m.start <= span.start < m.end for m in ev.targets):
+                continue
+            dist = abs(span.start - ev.start)
+            if best is None or dist < best[0]:
+                best = (dist, iso, end_iso)
+        if best is not None:
+            ev.date, ev.end_date = best[1], best[2]
+            return
+        para_start = doc.text.rfind("\n", 0, doc[ev.start].idx) + 1
+        keys = {m.key for m in ev.actors + ev.targets}
+        for prev in reversed(previous):
+            if doc[prev.start].idx < para_start:
+                break
+            if prev.date and keys & {m.key for m in prev.actors + prev.targets}:
+                ev.date, ev.end_date = prev.date, prev.end_date
+                return
+
+    @staticmethod
+    def _casualties(text: str) -> int | None:
+        m = _KILLED.search(text)
+        if not m:
+            return None
+        raw = (m.group("a") or m.group("b")).lower().replace(",", "")
+        return _NUMBER_WORDS.get(raw, None) if not raw.isdigit() else int(raw)
+
+    def _link_denials(self, events: list[EventMention]) -> None:
+        for i, ev in enumerate(events):
+            if ev.kind != "deny":
+                continue
+            deniers = {m.key for m in ev.actors}
+            for prev in reversed(events[:i]):
+                if prev.kind == "claim" and deniers & {m.key for m in prev.targets}:
+                    ev.denies = prev
+                    if not ev.targets:
+                        ev.targets = list(prev.actors)
+                    break

@@ -1,0 +1,178 @@
+"""Direct quotations with their speakers, and the figures a text states."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
+from ..annotations import FigureMention, Mention, QuoteMention
+from .event_matcher import ArgumentFinder
+
+__all__ = ["RelationRules", "find_figures"]
+
+_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_MULT = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_MONEY = re.compile(
+    r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
+    r"(?P<per>\s*(?:per|/)\s*(?P<perunit>million BTUs?|MMBtu|GJ|barrel|ton(?:ne)?))?"
+)
+_COUNT = r"(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
+_PERUNIT = {"million btu": "MMBtu", "million btus": "MMBtu", "mmbtu": "MMBtu", "gj": "GJ", "barrel": "barrel", "ton": "ton", "tonne": "ton"}
+_TARGET = re.compile(r"\b(?:raise|raising|increase|increasing|boost|boosting|double|take|taking|expand|expanding)\b[^.]{0,60}\bto\s*$", re.IGNORECASE)
+
+
+def _number(raw: str) -> float:
+    raw = raw.lower().replace(",", "")
+    return float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
+
+
+def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[FigureMention]:
+    """Money, prices, counts and percentages stated in ``text`` (one sentence).
+
+    Examples
+    --------
+    >>> from ipkg.resources import load_figure_words
+    >>> w = load_figure_words()
+    >>> [(f.label, f.value, f.unit) for f in find_figures("Bilateral trade stands at around US$ 2.8 billion.", w)]
+    [('bilateral trade', 2800000000.0, 'USD')]
+    >>> [(f.label, f.value, f.unit) for f in find_figures("They agreed to pay US$4.93 per million BTUs.", w)]
+    [('price', 4.93, 'USD/MMBtu')]
+    >>> [(f.label, f.value, f.unit) for f in find_figures("around 40,000 personnel were stationed", w)]
+    [('personnel', 40000.0, 'personnel')]
+    """
+    out: list[FigureMention] = []
+    lower = text.lower()
+    money_label = next((v for w, c, v in words if c == "money" and re.search(rf"\b{re.escape(w)}\b", lower)), "amount")
+    taken: list[tuple[int, int]] = []
+    for m in _MONEY.finditer(text):
+        value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
+        cur = "PKR" if m.group("cur").startswith(("Rs", "PKR")) else "USD"
+        unit, label = cur, money_label
+        if m.group("per"):
+            unit = f"{cur}/{_PERUNIT.get(m.group('perunit').lower(), m.group('perunit'))}"
+            label = "price"
+        elif _TARGET.search(text[: m.start()]):
+            label = f"{money_label} target"
+        out.append(FigureMention(label, value, unit, m.start(), m.end()))
+        taken.append((m.start(), m.end()))
+    counts = {w: v for w, c, v in words if c == "count"}
+    rx = re.compile(_COUNT.format(nouns="|".join(re.escape(w) for w in sorted(counts, key=len, reverse=True))), re.IGNORECASE)
+    for m in rx.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.start() > 0 and text[m.start() - 1] in "$-/":
+            continue
+        noun = m.group("noun").lower()
+        value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
+        adj = m.group("adj").strip()
+        label = f"{adj} {noun}".strip() if counts[noun] != "percent" else "percent"
+        if m.group("of") and counts[noun] != "person":
+            label += m.group("of")
+        if re.match(r"\s*(?:were|was|have been|had been)?\s*killed", text[m.end() :]) or re.search(r"kill(?:ing|ed)\s+(?:at least\s+)?$", text[: m.start()]):
+            label += " killed"
+        out.append(FigureMention(label, value, counts[noun], m.start(), m.end()))
+    return sorted(out, key=lambda f: f.start)
+
+
+class RelationRules(ArgumentFinder):
+    """spaCy component: sets ``doc._.ipkg_quotes`` and ``doc._.ipkg_figures``."""
+
+    def __init__(self, nlp: Language, name: str = "ipkg_relations", *, ontology: str | None = None, min_quote_words: int = 5) -> None:
+        self.name = name
+        folder = ontology or str(ontology_dir())
+        self.gaz = load_gazetteer(folder)
+        self.speech = load_speech_verbs(folder)
+        self.figure_words = load_figure_words(folder)
+        self.min_quote_words = min_quote_words
+        for ext in ("ipkg_quotes", "ipkg_figures"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._setup(doc)
+        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        doc._.ipkg_quotes = self._quotes(doc, junk)
+        figures = []
+        for sent in doc.sents:
+            if all(junk[t.i] for t in sent if not t.is_space):
+                continue
+            date = self._sentence_date(sent)
+            for f in find_figures(sent.text, self.figure_words):
+                f.start += sent.start_char
+                f.end += sent.start_char
+                span = doc.char_span(f.start, f.end, alignment_mode="expand")
+                if span is None or any(junk[t.i] for t in span):
+                    continue
+                f.date = date
+                figures.append(f)
+        doc._.ipkg_figures = figures
+        return doc
+
+    def _sentence_date(self, sent: Span) -> str | None:
+        for span, iso, _end, adjectival in self._dates:
+            if sent.start <= span.start < sent.end and iso and not adjectival:
+                return iso
+        return None
+
+    def _speaker(self, doc: Doc, sent: Span, q_start: int, q_end: int) -> Mention | None:
+        """Who says the quotation between tokens ``q_start`` and ``q_end``."""
+        k = q_end
+        if k < sent.end and doc[k].text == ",":
+            k += 1
+        if k < len(doc) and k in self._start_at and k + 0 < len(doc):
+            m = self._start_at[k]
+            if m.end < len(doc) and doc[m.end].lower_ in self.speech:
+                return m
+        if k < len(doc) and doc[k].lower_ in self.speech and (k + 1) in self._start_at:
+            return self._start_at[k + 1]
+        lo = sent.start
+        verbs = [t.i for t in doc[lo:q_start] if t.lower_ in self.speech or t.text == ":"]
+        if lo + 2 <= q_start and doc[lo : lo + 2].text.lower() == "according to" and (lo + 2) in self._start_at:
+            return self._start_at[lo + 2]
+        if verbs:
+            subj = self.subject(doc, verbs[-1], sent)
+            if subj and subj[0].type not in ("Place", "Project"):
+                return subj[0]
+            people = [m for m in self._mentions if lo <= m.start < verbs[-1] and m.type == "Person"]
+            if people:
+                return people[0]
+        return None
+
+    def _quotes(self, doc: Doc, junk: list[bool]) -> list[QuoteMention]:
+        out: list[QuoteMention] = []
+        pos = 0
+        carry: Mention | None = None
+        for raw in doc.text.splitlines(keepends=True):
+            line = raw.rstrip("\r\n")
+            marks = [m.start() for m in re.finditer(r'["“”]', line)]
+            pairs = list(zip(marks[0::2], marks[1::2]))
+            intro = line.rstrip().endswith(":")
+            open_para = bool(marks) and len(marks) % 2 == 1 and line.lstrip()[:1] in '"“'
+            if open_para:
+                pairs = [(marks[0], len(line))] + list(zip(marks[1::2], marks[2::2]))
+            for a, b in pairs:
+                text = line[a + 1 : b].strip().rstrip(",")
+                if len(text.split()) < self.min_quote_words:
+                    continue
+                span = doc.char_span(pos + a, pos + b + (1 if b < len(line) else 0), alignment_mode="expand")
+                if span is None or any(junk[t.i] for t in span):
+                    continue
+                sent = doc[span.start].sent
+                speaker = self._speaker(doc, sent, span.start, span.end)
+                if speaker is None and a == line.find(line.lstrip()[:1]) and carry is not None:
+                    speaker = carry
+                if speaker is None:
+                    continue
+                out.append(QuoteMention(speaker, text, pos + a + 1, pos + b, self._sentence_date(sent)))
+            if intro:
+                sents = [s for s in doc.char_span(pos, pos + len(line), alignment_mode="expand").sents] if line.strip() else []
+                last = sents[-1] if sents else None
+                people = [m for m in self._mentions if last is not None and last.start <= m.start < last.end and m.type == "Person"]
+                carry = people[0] if people else None
+            elif not open_para and line.strip():
+                carry = None
+            pos += len(raw)
+        return out

@@ -1,0 +1,113 @@
+"""Assemble the NLP pipeline from ``default.cfg`` and run it over records."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from thinc.api import Config
+
+from ..errors import Errors, IpkgError
+from ..ingest.readers import TextRecord
+from . import components as _components  # noqa: F401  (registers the factories)
+from . import patterns as _patterns  # noqa: F401  (registers ipkg.gazetteer_patterns.v1)
+
+__all__ = ["DEFAULT_CONFIG", "build_nlp", "resolve_model", "process", "record_to_doc"]
+
+DEFAULT_CONFIG = Path(__file__).with_name("default.cfg")
+STATISTICAL = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+_IPKG_AFTER_MODEL = ("ipkg_actor_linker", "ipkg_dates", "ipkg_events", "ipkg_relations")
+
+
+def resolve_model(setting: str, config_path: Path | str = DEFAULT_CONFIG) -> str:
+    """The statistical pipeline to build on: ``""`` (none), a package name or a path.
+
+    ``"auto"`` takes the largest English pipeline installed, else none.
+
+    Raises
+    ------
+    IpkgError
+        If a named model is not installed.
+
+    Examples
+    --------
+    >>> resolve_model("")
+    ''
+    """
+    if setting == "auto":
+        return next((m for m in STATISTICAL if spacy.util.is_package(m)), "")
+    if setting and not spacy.util.is_package(setting) and not Path(setting).exists():
+        raise IpkgError(Errors.E007.format(model=setting, config=config_path))
+    return setting
+
+
+def build_nlp(config_path: str | Path | None = None, model: str | None = None) -> Language:
+    """Build the ipkg pipeline.
+
+    Parameters
+    ----------
+    config_path : str or Path, optional
+        A pipeline config; defaults to the bundled ``default.cfg``.
+    model : str, optional
+        Overrides ``[ipkg] model`` of the config (and the ``IPKG_SPACY_MODEL`` variable).
+
+    Returns
+    -------
+    spacy.language.Language
+
+    Examples
+    --------
+    >>> nlp = build_nlp()
+    >>> nlp.pipe_names
+    ['ipkg_cleaner', 'ipkg_sentencizer', 'actors', 'ipkg_actor_linker', 'ipkg_dates', 'ipkg_events', 'ipkg_relations']
+    >>> doc = nlp("Pakistani Prime Minister Shehbaz Sharif telephoned Iranian President Masoud Pezeshkian.")
+    >>> [(e.text, e.label_) for e in doc.ents]
+    [('Shehbaz Sharif', 'Person'), ('Masoud Pezeshkian', 'Person')]
+    >>> [(ev.kind, ev.actors[0].label, ev.targets[0].label) for ev in doc._.ipkg_events]
+    [('call', 'Shehbaz Sharif', 'Masoud Pezeshkian')]
+    """
+    path = Path(config_path) if config_path else DEFAULT_CONFIG
+    cfg = Config().from_disk(path)
+    settings = dict(cfg.pop("ipkg", {}))
+    chosen = model if model is not None else os.environ.get("IPKG_SPACY_MODEL", settings.get("model", ""))
+    chosen = resolve_model(chosen or "", path)
+    if not chosen:
+        nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+        nlp.initialize()
+        return nlp
+    nlp = spacy.load(chosen)
+    comps = cfg["components"]
+    nlp.add_pipe("ipkg_cleaner", first=True)
+    nlp.add_pipe("ipkg_sentencizer", after="ipkg_cleaner")
+    ruler_cfg = {k: v for k, v in comps["actors"].items() if k != "factory"}
+    ruler = nlp.add_pipe("span_ruler", name="actors", config=ruler_cfg)
+    ruler.add_patterns(_patterns.gazetteer_patterns())  # type: ignore[attr-defined]
+    for name in _IPKG_AFTER_MODEL:
+        nlp.add_pipe(name, config={k: v for k, v in comps[name].items() if k != "factory"})
+    return nlp
+
+
+def record_to_doc(nlp: Language, record: TextRecord) -> Doc:
+    """A tokenised ``Doc`` of the record's text carrying its publication date."""
+    doc = nlp.make_doc(record.text)
+    if not Doc.has_extension("ipkg_published"):
+        Doc.set_extension("ipkg_published", default=None)
+    doc._.ipkg_published = record.published
+    return doc
+
+
+def process(nlp: Language, records: Iterable[TextRecord], batch_size: int = 32) -> Iterator[tuple[TextRecord, Doc]]:
+    """Run the pipeline over ``records``, yielding each record with its annotated ``Doc``."""
+    pending: list[TextRecord] = []
+
+    def docs() -> Iterator[Doc]:
+        for r in records:
+            pending.append(r)
+            yield record_to_doc(nlp, r)
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        yield pending.pop(0), doc

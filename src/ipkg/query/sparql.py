@@ -1,0 +1,162 @@
+"""The bundled competency queries and a runner that binds parameters safely.
+
+Queries are ``queries/*.rq`` files whose first line is ``# question: ...``. Parameters reach a
+query only through ``initBindings``, never by string formatting. A query with a ``SERVICE``
+clause can reach the network: run untrusted queries in a sandbox.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+
+from ..errors import Errors, IpkgError
+
+__all__ = ["QUERY_DIR", "QueryResult", "list_queries", "load_query", "run_query", "parse_binding"]
+
+QUERY_DIR = Path(__file__).with_name("queries")
+
+
+def list_queries() -> dict[str, str]:
+    """Bundled query names and the question each answers.
+
+    Examples
+    --------
+    >>> sorted(list_queries())[:3]
+    ['actors', 'agreements', 'events']
+    """
+    out = {}
+    for p in sorted(QUERY_DIR.glob("*.rq")):
+        first = p.read_text(encoding="utf-8").splitlines()[0]
+        out[p.stem] = first.split(":", 1)[1].strip() if first.startswith("# question:") else ""
+    return out
+
+
+def load_query(query: str) -> tuple[str, str]:
+    """Resolve a bundled query name, a ``.rq`` file or inline SPARQL to ``(name, text)``.
+
+    Raises
+    ------
+    IpkgError
+        If ``query`` is neither.
+    """
+    bundled = QUERY_DIR / f"{query}.rq"
+    if bundled.is_file():
+        return query, bundled.read_text(encoding="utf-8")
+    if query.endswith(".rq"):
+        p = Path(query)
+        if not p.is_file():
+            raise IpkgError(Errors.E003.format(path=p, reason="no such file"))
+        return p.stem, p.read_text(encoding="utf-8")
+    if any(k in query.upper() for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
+        return "inline", query
+    raise IpkgError(Errors.E005.format(name=query, names=", ".join(list_queries())))
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str) -> Query:
+    try:
+        return prepareQuery(text)
+    except Exception as exc:  # pyparsing raises several types
+        raise IpkgError(Errors.E009.format(reason=exc)) from None
+
+
+def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
+    """``name=value`` -> a variable binding; values that look like IRIs become IRIs.
+
+    Examples
+    --------
+    >>> parse_binding("kind=visit")
+    ('kind', rdflib.term.Literal('visit'))
+    >>> parse_binding("actor=https://w3id.org/ipkg/id/actor/iran")[1]
+    rdflib.term.URIRef('https://w3id.org/ipkg/id/actor/iran')
+    """
+    name, sep, value = binding.partition("=")
+    if not sep or not name.strip():
+        raise IpkgError(Errors.E008.format(binding=binding))
+    value = value.strip()
+    term: URIRef | Literal = URIRef(value) if value.startswith(("http://", "https://", "urn:")) else Literal(value)
+    return name.strip().lstrip("?"), term
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT query as plain strings, plus the raw rdflib result."""
+
+    columns: list[str]
+    rows: list[dict[str, str]]
+    raw: Result
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=self.columns, lineterminator="\n")
+        w.writeheader()
+        w.writerows(self.rows)
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        return self.raw.serialize(format="json").decode("utf-8")  # type: ignore[union-attr]
+
+    def to_table(self, width: int = 60) -> str:
+        cols = self.columns
+        cells = [[(r.get(c, "") or "").replace("\n", " ") for c in cols] for r in self.rows]
+        cells = [[v if len(v) <= width else v[: width - 1] + "…" for v in row] for row in cells]
+        widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+        line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+        out = [line(cols), line(["-" * w for w in widths])] + [line(r) for r in cells]
+        return "\n".join(out) + f"\n({len(self.rows)} rows)\n"
+
+    def to_dataframe(self):  # type: ignore[no-untyped-def]
+        """A pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+
+def run_query(ds: Dataset, query: str, **bindings: object) -> QueryResult:
+    """Run a bundled query (by name), a ``.rq`` file or inline SPARQL against ``ds``.
+
+    Parameters
+    ----------
+    ds : rdflib.Dataset
+        A graph built by ipkg (default graph = union of the named graphs).
+    query : str
+        Name, path or SPARQL text.
+    **bindings
+        Values for query variables, passed as ``initBindings``.
+
+    Examples
+    --------
+    >>> from ipkg.kg import facts_to_graph
+    >>> from ipkg.facts import resolve
+    >>> run_query(facts_to_graph(resolve([])), "visits").rows
+    []
+    """
+    _, text = load_query(query)
+    prepared = _prepared(text)
+    init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
+    try:
+        res = ds.query(prepared, initBindings=init)
+    except Exception as exc:
+        raise IpkgError(Errors.E009.format(reason=exc)) from None
+    cols = [str(v) for v in (res.vars or [])]
+    rows = []
+    nm = ds.namespace_manager
+    for r in res:
+        row = {}
+        for c in cols:
+            v = r[c]  # type: ignore[index]
+            row[c] = "" if v is None else (v.n3(nm) if isinstance(v, URIRef) else str(v))
+        if any(row.values()):
+            rows.append(row)
+    return QueryResult(cols, rows, res)
