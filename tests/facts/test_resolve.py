@@ -1,0 +1,46 @@
+from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+from ipkg.facts.resolve import name_key, resolve
+
+IRAN = ActorRef("https://w3id.org/ipkg/id/actor/iran", "Iran", "State", "Iran")
+PAK = ActorRef("https://w3id.org/ipkg/id/actor/pakistan", "Pakistan", "State", "Tehran")
+
+
+def _doc(doc_id, *events):
+    return DocumentFacts(doc_id, doc_id, events=list(events))
+
+
+def _ev(doc_id, kind="visit", date=None, actors=(IRAN,), targets=(PAK,)):
+    return EventFact(kind, actors, targets, Evidence(doc_id, "s", 0, 1), date=date)
+
+
+def test_resolve_same_event_two_documents_is_one_event():
+    r = resolve([_doc("a", _ev("a", date="2025-08-02")), _doc("b", _ev("b", date="2025-08"))])
+    assert len(r.events) == 1 and r.events[0].sources == 2 and r.events[0].date == "2025-08-02"
+
+
+def test_resolve_different_dates_stay_apart():
+    r = resolve([_doc("a", _ev("a", date="2024-01-16")), _doc("b", _ev("b", date="2025-08-02"))])
+    assert len(r.events) == 2
+
+
+def test_resolve_meeting_is_symmetric():
+    r = resolve([_doc("a", _ev("a", "meeting", "2025")), _doc("b", _ev("b", "meeting", "2025", (PAK,), (IRAN,)))])
+    assert len(r.events) == 1
+
+
+def test_resolve_spelling_variants_of_unknown_person_merge():
+    a = ActorRef("new:Person:Karim Rowhani Moghaddam", "Karim Rowhani Moghaddam", "Person", "Karim Rowhani Moghaddam")
+    b = ActorRef("new:Person:Karim Rouhani Moghadam", "Karim Rouhani Moghadam", "Person", "Karim Rouhani Moghadam")
+    r = resolve([DocumentFacts("a", "a", actors=[a]), DocumentFacts("b", "b", actors=[b])])
+    assert len(r.actors) == 1
+    (actor,) = r.actors.values()
+    assert actor.aliases == {"a": {"Karim Rowhani Moghaddam"}, "b": {"Karim Rouhani Moghadam"}}
+
+
+def test_resolve_name_key_keeps_namesakes_apart():
+    assert name_key("Nawaz Sharif") != name_key("Shehbaz Sharif")
+
+
+def test_resolve_is_deterministic():
+    docs = [_doc("a", _ev("a", date="1947")), _doc("b", _ev("b"))]
+    assert [e.iri for e in resolve(docs).events] == [e.iri for e in resolve(docs).events]

@@ -1,0 +1,73 @@
+"""Events on text written for these tests (not from the seeds)."""
+
+import datetime as dt
+
+import pytest
+
+
+def _events(doc):
+    return [(e.kind, [a.label for a in e.actors], [t.label for t in e.targets], e.date) for e in doc._.ipkg_events]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Iranian President Masoud Pezeshkian visited Pakistan on April 22, 2024.", ("visit", ["Masoud Pezeshkian"], ["Pakistan"], "2024-04-22")),
+        ("Shehbaz Sharif received a call from Masoud Pezeshkian on May 3, 2025.", ("call", ["Masoud Pezeshkian"], ["Shehbaz Sharif"], "2025-05-03")),
+        ("In 1950, Turkey recognized Pakistan.", ("recognition", ["Turkey"], ["Pakistan"], "1950")),
+        ("Pakistan strongly condemned Israel's attack on Iran.", ("condemn", ["Pakistan"], ["Israel"], None)),
+        ("Asim Munir met with Ali Khamenei in Tehran in June 2025.", ("meeting", ["Asim Munir"], ["Ali Khamenei"], "2025-06")),
+        ("Ishaq Dar thanked China for its support.", ("thank", ["Ishaq Dar"], ["China"], None)),
+    ],
+)
+def test_event_matcher_frames(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_event_matcher_visit_to_capital_goes_to_state_with_place(annotate):
+    doc = annotate("Abbas Araghchi paid an official visit to Islamabad in January 2024.")
+    (ev,) = doc._.ipkg_events
+    assert (ev.kind, ev.targets[0].label, ev.place.label, ev.date) == ("visit", "Pakistan", "Islamabad", "2024-01")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan has never recognized Israel.",
+        "If Pezeshkian visited Pakistan, trade would grow.",
+        "Sharif could visit Tehran next year.",
+        '"Iran condemned Israel for the attack on its consulate," the analyst wrote.',
+    ],
+)
+def test_event_matcher_negation_irrealis_and_quotes_give_no_event(annotate, text):
+    assert _events(annotate(text)) == []
+
+
+def test_event_matcher_weekday_resolves_against_publication(annotate):
+    doc = annotate("Ishaq Dar met Abbas Araghchi on Tuesday.", published=dt.date(2024, 1, 19))
+    assert _events(doc) == [("meeting", ["Ishaq Dar"], ["Abbas Araghchi"], "2024-01-16")]
+
+
+def test_event_matcher_pronoun_and_coordination(annotate):
+    doc = annotate("Asif Ali Zardari hosted a dinner. He then condemned Israel and praised Iran.")
+    got = _events(doc)
+    assert ("condemn", ["Asif Ali Zardari"], ["Israel"], None) in got
+    assert ("praise", ["Asif Ali Zardari"], ["Iran"], None) in got
+
+
+def test_event_matcher_strike_casualties(annotate):
+    doc = annotate("Iran carried out missile strikes on Pakistan on January 16, 2024, killing two children.")
+    (ev,) = doc._.ipkg_events
+    assert (ev.kind, ev.actors[0].label, ev.targets[0].label, ev.casualties) == ("strike", "Iran", "Pakistan", 2)
+
+
+def test_event_matcher_addable_to_users_pipeline():
+    import spacy
+
+    import ipkg.nlp.components  # noqa: F401
+
+    nlp = spacy.blank("en")
+    for name in ("ipkg_cleaner", "ipkg_sentencizer", "ipkg_actor_linker", "ipkg_dates", "ipkg_events"):
+        nlp.add_pipe(name)
+    doc = nlp("Nothing happens here.")
+    assert doc._.ipkg_events == []
