@@ -56,7 +56,12 @@ def build_graph(paths: Iterable[str | Path], *, config: str | Path | None = None
 
     Examples
     --------
-    >>> ds, summary = build_graph(["seeds"])  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
+    >>> ds, summary = build_graph([folder])
+    >>> summary.documents, summary.events
+    (1, 1)
     """
     nlp = build_nlp(config, model)
     records = list(iter_records(paths))

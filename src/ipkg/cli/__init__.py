@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .build import build_cli
+from .evaluate import evaluate_cli
 from .query import query_cli
 
 __all__ = ["app"]
@@ -12,3 +13,4 @@ __all__ = ["app"]
 app = typer.Typer(help="ipkg: the Iran–Pakistan knowledge graph.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.command("build")(build_cli)
 app.command("query")(query_cli)
+app.command("evaluate")(evaluate_cli)

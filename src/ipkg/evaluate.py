@@ -1,0 +1,193 @@
+"""Score the bundled queries against a gold annotation file (see ``evaluation/GUIDELINES.md``).
+
+A gold file is TOML with one table array per query. Its top-level ``documents`` key names the
+folder of the texts it annotates (relative to the gold file). Labels match case-insensitively,
+through the aliases the gold ``actors`` table lists; a gold date matches a predicted date it is a
+prefix of (``2025-08`` matches ``2025-08-02``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset
+
+from .errors import Errors, IpkgError
+from .query.sparql import run_query
+
+__all__ = ["Score", "evaluate", "load_gold", "render_scores", "SCORED"]
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    query: str
+    gold: int
+    predicted: int
+    correct_predicted: int
+    matched_gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_predicted / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[“”\"'’‘]", "", s).casefold().split())
+
+
+def load_gold(path: str | Path) -> dict[str, Any]:
+    """Read a gold TOML file.
+
+    Raises
+    ------
+    IpkgError
+        If it cannot be read or parsed.
+    """
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise IpkgError(Errors.E003.format(path=p, reason=exc)) from None
+    data["_path"] = p
+    return data
+
+
+class _Labels:
+    """Maps any surface form the gold lists for an actor to its gold label."""
+
+    def __init__(self, gold: dict[str, Any]) -> None:
+        self.map: dict[str, str] = {}
+        for row in gold.get("actors", []):
+            for form in [row["label"], *row.get("aliases", [])]:
+                self.map.setdefault(_norm(form), _norm(row["label"]))
+
+    def __call__(self, label: str) -> str:
+        return self.map.get(_norm(label), _norm(label))
+
+    def many(self, labels: str) -> list[str]:
+        return [self(x) for x in labels.split(" | ") if x.strip()]
+
+
+def _date_ok(gold: str, pred: str) -> bool:
+    return pred.startswith(gold) if gold else True
+
+
+# For each query: gold row -> key; predicted row -> candidate keys; key comparison.
+Spec = tuple[Callable[[dict[str, Any], _Labels], Key], Callable[[dict[str, str], _Labels], list[Key]], Callable[[Key, Key], bool]]
+
+
+def _pair(a: str, b: str) -> frozenset[str]:
+    return frozenset((a, b))
+
+
+def _specs() -> dict[str, Spec]:
+    exact: Callable[[Key, Key], bool] = lambda g, p: g == p  # noqa: E731
+    dated: Callable[[Key, Key], bool] = lambda g, p: g[:-1] == p[:-1] and _date_ok(g[-1], p[-1])  # noqa: E731
+    return {
+        "actors": (lambda g, L: (L(g["label"]),), lambda p, L: [(L(p["label"]),)], exact),
+        "positions": (
+            lambda g, L: (L(g["person"]), _norm(g["position"]), L(g.get("org", ""))),
+            lambda p, L: [(L(p["personLabel"]), _norm(p["position"]), L(p["orgLabel"]))],
+            lambda g, p: g[:2] == p[:2] and (not g[2] or g[2] == p[2]),
+        ),
+        "visits": (
+            lambda g, L: (L(g["visitor"]), L(g["destination"]), g.get("date", "")),
+            lambda p, L: [(a, b, p["date"]) for a in L.many(p["visitorLabel"]) for b in L.many(p["destinationLabel"])],
+            dated,
+        ),
+        "meetings": (
+            lambda g, L: (_pair(L(g["actor"]), L(g["counterpart"])), g.get("date", "")),
+            lambda p, L: [(_pair(a, b), p["date"]) for a in L.many(p["actorLabel"]) for b in L.many(p["counterpartLabel"])],
+            dated,
+        ),
+        "strikes": (
+            lambda g, L: (L(g["attacker"]), L(g["target"]), g.get("date", "")),
+            lambda p, L: [(a, b, p["date"]) for a in L.many(p["attackerLabel"]) for b in L.many(p["targetLabel"])],
+            dated,
+        ),
+        "statements": (
+            lambda g, L: (L(g["speaker"]), _norm(g["stance"]), L(g.get("about", ""))),
+            lambda p, L: [(a, _norm(p["stance"]), b) for a in L.many(p["speakerLabel"]) for b in (L.many(p["aboutLabel"]) or [""])],
+            exact,
+        ),
+        "recognitions": (
+            lambda g, L: (L(g["recognizer"]), L(g["recognized"]), g.get("date", "")),
+            lambda p, L: [(a, b, p["date"]) for a in L.many(p["recognizerLabel"]) for b in L.many(p["recognizedLabel"])],
+            dated,
+        ),
+        "agreements": (
+            lambda g, L: (frozenset(L(x) for x in g["parties"]), g.get("date", "")),
+            lambda p, L: [(frozenset(L.many(p["partyLabels"])), p["date"])],
+            lambda g, p: g[0] <= p[0] and _date_ok(g[1], p[1]),
+        ),
+        "quotes": (
+            lambda g, L: (L(g["speaker"]), _norm(g["quote"])),
+            lambda p, L: [(L(p["speakerLabel"]), _norm(p["quote"]))],
+            lambda g, p: g[0] == p[0] and (g[1] in p[1] or p[1] in g[1]),
+        ),
+        "figures": (
+            lambda g, L: (float(g["value"]), _norm(g["unit"])),
+            lambda p, L: [(float(p["value"]), _norm(p["unit"]))],
+            lambda g, p: abs(g[0] - p[0]) <= 1e-9 * max(1.0, abs(g[0])) and g[1] == p[1],
+        ),
+    }
+
+
+SCORED = tuple(_specs())
+
+
+def evaluate(ds: Dataset, gold: dict[str, Any], queries: tuple[str, ...] = SCORED) -> list[Score]:
+    """Precision, recall and F1 of each bundled query on ``ds`` against ``gold``.
+
+    Each predicted row is correct when one of its readings matches a gold row not matched yet
+    (a duplicate row is therefore an error); each gold row is found when some row matches it.
+
+    Examples
+    --------
+    >>> from ipkg.kg import facts_to_graph
+    >>> from ipkg.facts import resolve
+    >>> [s.recall for s in evaluate(facts_to_graph(resolve([])), {"visits": [{"visitor": "A", "destination": "B"}]}, ("visits",))]
+    [0.0]
+    """
+    labels = _Labels(gold)
+    specs = _specs()
+    out = []
+    for name in queries:
+        gkey, pkeys, same = specs[name]
+        gold_rows = [gkey(g, labels) for g in gold.get(name, [])]
+        pred_rows = [pkeys(p, labels) for p in run_query(ds, name).rows]
+        matched = [False] * len(gold_rows)
+        correct = 0
+        for readings in pred_rows:
+            hit = next((i for i, g in enumerate(gold_rows) for r in readings if not matched[i] and same(g, r)), None)
+            if hit is not None:
+                correct += 1
+                matched[hit] = True
+        out.append(Score(name, len(gold_rows), len(pred_rows), correct, sum(matched)))
+    return out
+
+
+def render_scores(scores: list[Score], title: str = "") -> str:
+    """A plain-text table of scores."""
+    lines = [title] if title else []
+    lines.append(f"{'query':<13}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}")
+    for s in scores:
+        lines.append(f"{s.query:<13}{s.gold:>6}{s.predicted:>6}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}")
+    return "\n".join(lines) + "\n"
