@@ -27,6 +27,9 @@ _SKIP_LEFT = {
     "who", "which", "reportedly", "had", "earlier", "recently", "currently", "still", "just",
     "being", "became", "become",
 }
+_LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "from", "about", "over", "regarding", "into", "across", "throughout", "inside", "within"}
+_IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
+_TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
 _APPOS_START = {"a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their"}
 _BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
@@ -172,7 +175,10 @@ class ArgumentFinder:
                     return self._coordinated_left(doc, self._end_at[k], sent.start)
                 return []
             if (k + 1) in self._end_at:
-                return self._coordinated_left(doc, self._end_at[k + 1], sent.start)
+                m = self._end_at[k + 1]
+                if m.start > sent.start and doc[m.start - 1].lower_ in _LOCATIVE | {"of", "to", "by", "with", "for"}:
+                    return []
+                return self._coordinated_left(doc, m, sent.start)
             if t.lower_ in _SKIP_LEFT or self._in_date[k] or (t.is_alpha and t.lower_.endswith("ly") and len(t) > 4):
                 k -= 1
                 continue
@@ -201,7 +207,7 @@ class ArgumentFinder:
             if k in self._start_at:
                 return self._coordinated_right(doc, self._start_at[k], sent.end)
             t = doc[k]
-            if t.lower_ in _BREAK or t.text in (".", "!", "?"):
+            if t.lower_ in _BREAK or t.lower_ in _LOCATIVE or t.text in (".", "!", "?"):
                 return []
             k += 1
         return []
@@ -268,6 +274,8 @@ class EventMatcher(ArgumentFinder):
             if any(w in _NEGATION for w in left) or any(w in _IRREALIS and not (w == "to" and ordinal) for w in left[-2:]):
                 continue
             if any(t.lower_ in ("if", "unless", "whether") for t in doc[sent.start : s]):
+                continue
+            if any(t.lower_ in _IRREALIS_AFTER for t in doc[max(sent.start, s - 2) : min(sent.end, e + 8)]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
             ev = self._arguments(doc, trig, s, e, sent)
@@ -340,6 +348,10 @@ class EventMatcher(ArgumentFinder):
             actors = [a for a in actors if a.type in _STATEISH]
             if not targets or not actors:
                 return None
+        elif category == "strike":
+            territory = self._territory(doc, sent)
+            if territory is not None and territory.key not in {a.key for a in actors}:
+                targets = [territory]
         elif category == "recognition":
             if not all(m.type == "State" for m in actors + targets):
                 return None
@@ -349,6 +361,16 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _territory(self, doc: Doc, sent: Span) -> Mention | None:
+        """ "on Pakistani soil", "inside Iran's territory", "in Iranian airspace": the state hit."""
+        for m in self._mentions:
+            if not (sent.start <= m.start < sent.end) or m.type != "State" or m.end >= sent.end:
+                continue
+            tail = doc[m.head_end : min(sent.end, m.head_end + 3)]
+            if any(t.lower_ in _TERRITORY for t in tail) and m.start > 0 and doc[m.start - 1].lower_ in ("on", "in", "inside", "into", "within"):
+                return m
+        return None
 
     def _place(self, doc: Doc, sent: Span, args: list[Mention]) -> Mention | None:
         used = {id(m) for m in args}
