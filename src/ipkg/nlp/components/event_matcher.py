@@ -31,7 +31,7 @@ _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "fr
 _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
-_APPOS_START = {"a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their"}
+_APPOS_START = {"a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
 _BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
 _NEGATION = {"not", "never", "n't", "no", "neither", "nor", "refused", "declined"}
 _IRREALIS = {"if", "could", "might", "may", "should", "shall", "will", "would", "to", "plans", "planned", "expected", "allegedly", "alleged", "unless", "whether", "suspected"}
@@ -58,6 +58,9 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     for tok in pattern.split():
         if tok == "~":
             out.append({"TEXT": {"REGEX": r"^[A-Za-z]{3,}ly$"}, "OP": "?"})
+            continue
+        if tok == "*":
+            out.append({"IS_LOWER": True, "IS_ALPHA": True, "OP": "?"})
             continue
         optional = tok.endswith("?")
         spec: dict[str, Any] = {"LOWER": {"IN": tok.rstrip("?").split("|")}}
@@ -303,6 +306,7 @@ class EventMatcher(ArgumentFinder):
 
     def _arguments(self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span) -> EventMention | None:
         category = self.kinds[trig.kind].category
+        place: Mention | None = None
         actors: list[Mention] = []
         targets: list[Mention] = []
         if trig.frame == "svo":
@@ -326,12 +330,15 @@ class EventMatcher(ArgumentFinder):
             targets = self.object(doc, e, sent)
             if not targets and len(actors) >= 2:
                 actors, targets = actors[:1], actors[1:]
+        if category == "strike" and actors and not targets:
+            located = self._located_state(doc, e, sent)
+            if located is not None and located[0].key not in {a.key for a in actors}:
+                targets, place = [located[0]], located[1]
         if not actors or (not targets and trig.kind != "deny"):
             return None
         targets = [t for t in targets if t.key not in {a.key for a in actors}]
         if not targets and trig.kind != "deny":
             return None
-        place = None
         if category == "visit":
             dest = []
             for t in targets:
@@ -352,6 +359,10 @@ class EventMatcher(ArgumentFinder):
             territory = self._territory(doc, sent)
             if territory is not None and territory.key not in {a.key for a in actors}:
                 targets = [territory]
+            elif not targets:
+                located = self._located_state(doc, e, sent)
+                if located is not None and located[0].key not in {a.key for a in actors}:
+                    targets, place = [located[0]], located[1]
         elif category == "recognition":
             if not all(m.type == "State" for m in actors + targets):
                 return None
@@ -361,6 +372,24 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _located_state(self, doc: Doc, e: int, sent: Span) -> tuple[Mention, Mention | None] | None:
+        """ "a strike in the province of Balochistan": the state where the first place after
+        ``e`` lies (and that place)."""
+        for m in self._mentions:
+            if m.start < e or m.start >= min(sent.end, e + 10) or m.type not in ("Place", "State"):
+                continue
+            if not any(t.lower_ in ("in", "inside", "on", "near", "into") for t in doc[e : m.start]):
+                return None
+            if m.type == "State":
+                return m, None
+            entry = self.gaz.entries.get(m.key)
+            state = entry and (entry.capital_of or entry.part_of)
+            if state and state in self.gaz.entries:
+                se = self.gaz.entries[state]
+                return Mention(m.start, m.end, m.head_start, m.head_end, se.iri, se.label, se.type, m.surface, "place-of"), m
+            return None
+        return None
 
     def _territory(self, doc: Doc, sent: Span) -> Mention | None:
         """ "on Pakistani soil", "inside Iran's territory", "in Iranian airspace": the state hit."""
@@ -386,7 +415,8 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(m.start <= span.start < m.end for m in ev.targets):
                 continue
-            dist = abs(span.start - ev.start)
+            dateline = span.start - sent.start <= 4 and span.end < sent.end and doc[span.end].text in ("—", "–", "-", ":")
+            dist = abs(span.start - ev.start) + (1000 if dateline else 0)
             if best is None or dist < best[0]:
                 best = (dist, iso, end_iso)
         if best is not None:
