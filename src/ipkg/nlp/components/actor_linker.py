@@ -173,20 +173,11 @@ class ActorLinker:
                     status = _STATUS[low]
                     j += 1
                 elif titles and low in ("of", "to") and j + 1 < se:
-                    k = j + 1
-                    if doc[k].lower_ == "the":
-                        k += 1
-                    cue, k2 = state_at(k)
-                    if cue and k2 < se and k2 in ents:
-                        k = k2
-                    if k in ents and ents[k].label_ != "Person":
-                        if low == "of":
-                            org_from_of = ents[k].ent_id_
-                        j = ents[k].end
-                        if j + 2 < se and doc[j].text == "(" and doc[j + 2].text == ")":
-                            j += 3
-                    else:
+                    parsed = self._of_phrase(doc, j, se, ents, state_at)
+                    if parsed is None:
                         break
+                    j, owner_of = parsed
+                    org_from_of = owner_of or org_from_of
                 elif titles and low in ("and", ",") and (j + 1) in offices:
                     j += 1
                 elif low in _TITLE_FILLER and (j + 1 < se) and (((j + 1) in offices) or doc[j + 1].lower_ in _TITLE_FILLER):
@@ -364,6 +355,24 @@ class ActorLinker:
         state = self.gaz.entries[entry.capital_of]
         return Mention(m.start, m.end, m.head_start, m.head_end, state.iri, state.label, state.type, m.surface, "metonym")
 
+    @staticmethod
+    def _of_phrase(doc: Doc, j: int, se: int, ents: dict[int, Span], state_at) -> tuple[int, str | None] | None:  # type: ignore[no-untyped-def]
+        """ "of [the] [X's] ORG [(ACRONYM)]" or "to ORG" at ``j``: (end, the organisation for "of").
+
+        Returns ``None`` when no organisation follows."""
+        k = j + 1
+        while k < se and doc[k].lower_ == "the":
+            k += 1
+        cue, k2 = state_at(k)
+        if cue and k2 < se and k2 in ents:
+            k = k2
+        if k not in ents or ents[k].label_ == "Person":
+            return None
+        end = ents[k].end
+        if end + 2 < se and doc[end].text == "(" and doc[end + 2].text == ")":
+            end += 3
+        return end, (ents[k].ent_id_ if doc[j].lower_ == "of" else None)
+
     def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
         """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
         if i >= se or doc[i].text != ",":
@@ -385,19 +394,10 @@ class ActorLinker:
         end, office = offices[j]
         j = end
         if j < se and doc[j].lower_ in ("of", "to"):
-            prep = doc[j].lower_
-            k = j + 1
-            while k < se and doc[k].lower_ == "the":
-                k += 1
-            cue, k2 = state_at(k)
-            if cue and k2 in ents:
-                k = k2
-            if k in ents and ents[k].label_ != "Person":
-                if prep == "of":
-                    org = ents[k].ent_id_
-                j = ents[k].end
-                if j + 2 < se and doc[j].text == "(" and doc[j + 2].text == ")":
-                    j += 3
+            parsed = self._of_phrase(doc, j, se, ents, state_at)
+            if parsed is not None:
+                j, owner_of = parsed
+                org = owner_of or org
         if org is None and person.key in self.gaz.entries:
             org = self.gaz.entries[person.key].nationality
         if not self.gaz.offices[office].is_rank:
