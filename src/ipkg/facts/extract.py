@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..ingest.readers import TextRecord
 from ..nlp.annotations import Mention
@@ -17,10 +17,11 @@ def _ref(m: Mention) -> ActorRef:
 
 
 def _evidence(record: TextRecord, sent: Span) -> Evidence:
-    text = sent.text
-    lead = len(text) - len(text.lstrip())
-    body = text.strip()
-    start = record.offset + sent.start_char + lead
+    """The sentence without leading citation marks or space, with offsets into the file."""
+    junk = Token.has_extension("ipkg_junk")
+    first = next((t for t in sent if not t.is_space and not (junk and t._.ipkg_junk)), sent[0])
+    body = sent.doc.text[first.idx : sent.end_char].rstrip()
+    start = record.offset + first.idx
     return Evidence(record.doc_id, body, start, start + len(body))
 
 
@@ -59,7 +60,8 @@ def doc_to_facts(doc: Doc, record: TextRecord) -> DocumentFacts:
         kind=record.kind,
         published=record.published.isoformat() if record.published else None,
     )
-    out.sentences = sum(1 for s in doc.sents if s.text.strip() and not all(t._.get("ipkg_junk") for t in s if not t.is_space))
+    junk = Token.has_extension("ipkg_junk")
+    out.sentences = sum(1 for s in doc.sents if s.text.strip() and not (junk and all(t._.ipkg_junk for t in s if not t.is_space)))
     seen = set()
     for m in doc._.ipkg_mentions or []:
         ref = _ref(m)
