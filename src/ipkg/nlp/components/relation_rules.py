@@ -9,11 +9,10 @@ from spacy.tokens import Doc, Span
 
 from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
 from ..annotations import FigureMention, Mention, QuoteMention
-from .event_matcher import ArgumentFinder
+from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 
 __all__ = ["RelationRules", "find_figures"]
 
-_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _MULT = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _MONEY = re.compile(
     r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
