@@ -62,3 +62,8 @@ def test_actor_linker_unknown_speaker(annotate):
 def test_actor_linker_no_person_from_capitalised_phrase(annotate):
     doc = annotate("Pakistan holds Major Non-NATO Ally status.")
     assert [m for m in doc._.ipkg_mentions if m.type == "Person"] == []
+
+
+def test_actor_linker_currency_prefix_is_not_a_state(annotate):
+    doc = annotate("Bilateral trade stands at around US$ 2.8 billion.")
+    assert [m.label for m in doc._.ipkg_mentions] == []

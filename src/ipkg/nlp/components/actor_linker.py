@@ -115,7 +115,11 @@ class ActorLinker:
                 sent_of[t.i] = k
                 sent_end_of[t.i] = sent.end
         junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
-        ents = {e.start: e for e in doc.ents if not any(junk[e.start : e.end])}
+        ents = {
+            e.start: e
+            for e in doc.ents
+            if not any(junk[e.start : e.end]) and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+        }
         offices: dict[int, tuple[int, str]] = {}
         for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
             if s not in offices and not junk[s]:
