@@ -30,6 +30,7 @@ from spacy.util import filter_spans
 
 from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs
 from ..annotations import Mention, PositionMention
+from .cleaner import junk_mask
 
 __all__ = ["ActorLinker", "new_actor_key"]
 
@@ -90,7 +91,7 @@ class ActorLinker:
             t = doc[j]
             if j in stops:
                 break
-            if _NAME_TOKEN.match(t.text) and not t._.ipkg_junk:
+            if _NAME_TOKEN.match(t.text) and not self._junk[j]:
                 j += 1
             elif t.text in ("-", "‐") and j > i and j + 1 < sent_end and (doc[j + 1].text.lower() in _PARTICLES or _NAME_TOKEN.match(doc[j + 1].text)) and not t.whitespace_ and not doc[j - 1].whitespace_:
                 j += 1
@@ -114,7 +115,7 @@ class ActorLinker:
             for t in sent:
                 sent_of[t.i] = k
                 sent_end_of[t.i] = sent.end
-        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        junk = self._junk = junk_mask(doc)
         ents = {
             e.start: e
             for e in doc.ents

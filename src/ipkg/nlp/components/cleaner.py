@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...resources import load_boilerplate
 
-__all__ = ["Cleaner", "classify_lines", "detect_script_language"]
+__all__ = ["Cleaner", "classify_lines", "detect_script_language", "junk_mask"]
 
 JUNK_KEY = "ipkg_junk"
 _CITATION = re.compile(r"\[(?:\d+(?:[,–-]\d+)*|citation needed|note \d+|[a-z])\]")
@@ -153,6 +153,13 @@ class Cleaner:
                 tok._.ipkg_junk = True
         doc.spans[JUNK_KEY] = spans
         return doc
+
+
+def junk_mask(doc: Doc) -> list[bool]:
+    """One flag per token: True where the cleaner marked it (all False if it did not run)."""
+    if not Token.has_extension("ipkg_junk"):
+        return [False] * len(doc)
+    return [t._.ipkg_junk for t in doc]
 
 
 def junk_spans(doc: Doc) -> list[Span]:

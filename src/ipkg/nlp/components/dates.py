@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .cleaner import junk_mask
+
 __all__ = ["DateMention", "find_dates", "DateRecognizer"]
 
 MONTHS = {
@@ -195,9 +197,10 @@ class DateRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         mentions = []
         spans: list[Span] = []
+        junk = junk_mask(doc)
         for d in find_dates(doc.text, doc._.ipkg_published):
             span = doc.char_span(d.start, d.end, label=d.iso or "", alignment_mode="expand")
-            if span is None or any(t._.get("ipkg_junk") for t in span if t.has_extension("ipkg_junk")):
+            if span is None or any(junk[span.start : span.end]):
                 continue
             mentions.append(d)
             spans.append(span)

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_triggers, Trigger
 from ..annotations import EventMention, Mention
+from .cleaner import junk_mask
 
 __all__ = ["ArgumentFinder", "EventMatcher", "compile_pattern"]
 
@@ -253,7 +254,7 @@ class EventMatcher(ArgumentFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
-        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        junk = junk_mask(doc)
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
         for match_id, s, e in self.matcher(doc):

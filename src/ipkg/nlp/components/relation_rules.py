@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
 from ..annotations import FigureMention, Mention, QuoteMention
+from .cleaner import junk_mask
 from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 
 __all__ = ["RelationRules", "find_figures"]
@@ -92,7 +93,7 @@ class RelationRules(ArgumentFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
-        junk = [t._.get("ipkg_junk") if t.has_extension("ipkg_junk") else False for t in doc]
+        junk = junk_mask(doc)
         doc._.ipkg_quotes = self._quotes(doc, junk)
         figures = []
         for sent in doc.sents:
