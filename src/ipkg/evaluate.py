@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ class Score:
     predicted: int
     correct_predicted: int
     matched_gold: int
+    missed: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
+    wrong: tuple[dict[str, str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def precision(self) -> float:
@@ -77,6 +79,20 @@ class _Labels:
         for row in gold.get("actors", []):
             for form in [row["label"], *row.get("aliases", [])]:
                 self.map.setdefault(_norm(form), _norm(row["label"]))
+
+    def learn(self, actors: list[dict[str, str]]) -> None:
+        """Map a predicted label the gold does not list through the actor's own aliases.
+
+        The gold's choice of spelling is not scored: a predicted actor whose surface forms name
+        exactly one gold actor is that actor.
+        """
+        for row in actors:
+            label = _norm(row["label"])
+            if label in self.map:
+                continue
+            hits = {self.map[a] for a in map(_norm, row.get("aliases", "").split(" | ")) if a in self.map}
+            if len(hits) == 1:
+                self.map[label] = hits.pop()
 
     def __call__(self, label: str) -> str:
         return self.map.get(_norm(label), _norm(label))
@@ -167,27 +183,50 @@ def evaluate(ds: Dataset, gold: dict[str, Any], queries: tuple[str, ...] = SCORE
     [0.0]
     """
     labels = _Labels(gold)
+    labels.learn(run_query(ds, "actors").rows)
     specs = _specs()
     out = []
     for name in queries:
         gkey, pkeys, same = specs[name]
-        gold_rows = [gkey(g, labels) for g in gold.get(name, [])]
-        pred_rows = [pkeys(p, labels) for p in run_query(ds, name).rows]
+        gold_raw = gold.get(name, [])
+        gold_rows = [gkey(g, labels) for g in gold_raw]
+        pred_raw = run_query(ds, name).rows
+        pred_rows = [pkeys(p, labels) for p in pred_raw]
         matched = [False] * len(gold_rows)
-        correct = 0
-        for readings in pred_rows:
+        wrong = []
+        for raw, readings in zip(pred_raw, pred_rows):
             hit = next((i for i, g in enumerate(gold_rows) for r in readings if not matched[i] and same(g, r)), None)
-            if hit is not None:
-                correct += 1
+            if hit is None:
+                wrong.append(raw)
+            else:
                 matched[hit] = True
-        out.append(Score(name, len(gold_rows), len(pred_rows), correct, sum(matched)))
+        missed = tuple(g for g, m in zip(gold_raw, matched) if not m)
+        out.append(Score(name, len(gold_rows), len(pred_rows), len(pred_rows) - len(wrong), sum(matched), missed, tuple(wrong)))
     return out
 
 
-def render_scores(scores: list[Score], title: str = "") -> str:
-    """A plain-text table of scores."""
+_SHOWN = ("event", "evidence", "quote", "sources")
+
+
+def _brief(row: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={str(v)[:70]}" for k, v in row.items() if v not in ("", None) and (k not in _SHOWN or k == "quote"))
+
+
+def render_scores(scores: list[Score], title: str = "", errors: bool = False) -> str:
+    """A plain-text table of scores; with ``errors``, every missed gold row and wrong prediction.
+
+    Examples
+    --------
+    >>> print(render_scores([Score("visits", 2, 1, 1, 1)]), end="")
+    query          gold  pred      P      R     F1
+    visits            2     1   1.00   0.50   0.67
+    """
     lines = [title] if title else []
     lines.append(f"{'query':<13}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}")
     for s in scores:
         lines.append(f"{s.query:<13}{s.gold:>6}{s.predicted:>6}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}")
+    if errors:
+        for s in scores:
+            lines += [f"{s.query}  missed  {_brief(g)}" for g in s.missed]
+            lines += [f"{s.query}  wrong   {_brief(p)}" for p in s.wrong]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ def evaluate_cli(
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="A build folder; default: build the gold file's documents in memory."),
     min_precision: float = typer.Option(0.0, "--min-precision", help="Exit 1 if any query scores below this precision."),
     min_recall: float = typer.Option(0.0, "--min-recall", help="Exit 1 if any query scores below this recall."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every missed gold row and every wrong predicted row."),
 ) -> None:
     """Precision, recall and F1 of every bundled query against gold annotations.
 
@@ -35,7 +36,7 @@ def evaluate_cli(
             else:
                 ds, _ = build_graph([(path.parent / data.get("documents", ".")).resolve()])
             scores = evaluate(ds, data)
-            typer.echo(render_scores(scores, f"== {path}"))
+            typer.echo(render_scores(scores, f"== {path}", errors=errors))
             failed |= any(s.precision < min_precision or s.recall < min_recall for s in scores if s.gold)
     except IpkgError as exc:
         typer.echo(f"error: {exc}", err=True)
