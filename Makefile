@@ -4,7 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup clean lint
+.PHONY: run test evaluate setup clean lint
+
+# Issue 3's targets: on the seeds' gold, and the development set held within 0.10 of it.
+TARGETED := actors,positions,visits,meetings,strikes,statements,recognitions,quotes,figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +22,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+evaluate: $(STAMP)
+	$(BIN)/ipkg evaluate evaluation/gold/seeds.toml evaluation/gold/dev.toml \
+		--only $(TARGETED) --min-precision 0.90 --min-recall 0.85 --within 0.10
 
 lint: $(STAMP)
 	$(BIN)/python -m mypy

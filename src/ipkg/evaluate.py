@@ -20,7 +20,7 @@ from rdflib import Dataset
 from .errors import Errors, IpkgError
 from .query.sparql import run_query
 
-__all__ = ["Score", "evaluate", "load_gold", "render_scores", "SCORED"]
+__all__ = ["Score", "evaluate", "load_gold", "render_scores", "shortfalls", "SCORED"]
 
 Key = tuple[Any, ...]
 
@@ -230,3 +230,43 @@ def render_scores(scores: list[Score], title: str = "", errors: bool = False) ->
             lines += [f"{s.query}  missed  {_brief(g)}" for g in s.missed]
             lines += [f"{s.query}  wrong   {_brief(p)}" for p in s.wrong]
     return "\n".join(lines) + "\n"
+
+
+def shortfalls(
+    tables: list[list[Score]],
+    min_precision: float = 0.0,
+    min_recall: float = 0.0,
+    within: float | None = None,
+    only: tuple[str, ...] = SCORED,
+) -> list[str]:
+    """Every way the scores miss their targets, one message each; empty when all are met.
+
+    The first table must reach ``min_precision`` and ``min_recall`` on each query in ``only``
+    that has gold rows. With ``within``, every later table must also reach them or stay within
+    ``within`` of the first table's precision and recall, query by query (a development set
+    held to the level of the set the extractor was built on).
+
+    Examples
+    --------
+    >>> seeds, dev = [Score("visits", 10, 10, 9, 9)], [Score("visits", 10, 10, 7, 7)]
+    >>> shortfalls([seeds, dev], 0.9, 0.85, within=0.1)
+    ['table 2 visits: precision 0.70 < 0.80', 'table 2 visits: recall 0.70 < 0.80']
+    """
+    out: list[str] = []
+    if not tables:
+        return out
+    first = {s.query: s for s in tables[0]}
+    for n, table in enumerate(tables, 1):
+        for s in table:
+            if s.query not in only or not s.gold:
+                continue
+            for measure, floor in (("precision", min_precision), ("recall", min_recall)):
+                value = getattr(s, measure)
+                if n > 1:
+                    if within is None:
+                        continue
+                    ref = first.get(s.query)
+                    floor = min(floor, getattr(ref, measure) - within) if ref is not None else floor
+                if value < floor - 1e-9:
+                    out.append(f"table {n} {s.query}: {measure} {value:.2f} < {floor:.2f}")
+    return out
