@@ -71,3 +71,38 @@ def test_event_matcher_addable_to_users_pipeline():
         nlp.add_pipe(name)
     doc = nlp("Nothing happens here.")
     assert doc._.ipkg_events == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # apposition between subject and verb; the pronoun of the main clause is that subject
+        (
+            "When Hamid Karzai, then Afghanistan's president, visited Islamabad on 3 May 2010, he met Yousaf Raza Gilani.",
+            [("visit", ["Hamid Karzai"], ["Pakistan"], "2010-05-03"), ("meeting", ["Hamid Karzai"], ["Yousaf Raza Gillani"], "2010-05-03")],
+        ),
+        # a participle clause takes the subject of the main clause, and "him" the other person
+        (
+            "On 2 June 2024, Asim Munir received a call from Mohammad Bagheri, thanking him for his help.",
+            [("thank", ["Mohammad Bagheri"], ["Asim Munir"], "2024-06-02")],
+        ),
+    ],
+)
+def test_event_matcher_clause_structure(annotate, text, expected):
+    found = _events(annotate(text))
+    for ev in expected:
+        assert ev in found
+
+
+def test_participle_after_an_object_is_not_its_subject(annotate):
+    doc = annotate("Turkey criticised the Israeli raid, expressing solidarity with Iran.")
+    assert all(a.label != "Israel" for e in doc._.ipkg_events for a in e.actors)
+
+
+def test_undated_event_takes_the_month_of_the_narrative(annotate):
+    text = (
+        "Recep Tayyip Erdogan visited Pakistan on March 4, 2023.\n"
+        "During his visit, Erdogan thanked Pakistan for its hospitality.\n"
+    )
+    found = _events(annotate(text))
+    assert ("thank", ["Recep Tayyip Erdoğan"], ["Pakistan"], "2023-03") in found

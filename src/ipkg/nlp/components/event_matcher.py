@@ -149,6 +149,9 @@ class ArgumentFinder:
     def _pronoun(self, doc: Doc, k: int, sent: Span) -> Mention | None:
         """ "he"/"she" at the start of a clause: the last person named in an earlier sentence of
         the same paragraph."""
+        previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < k]
+        if previous and previous[-1].actors[0].type == "Person":
+            return previous[-1].actors[0]
         para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= sent.start and doc[m.start].idx >= para_start]
         return cands[-1] if cands else None
@@ -164,9 +167,13 @@ class ArgumentFinder:
                 if k >= sent.start and doc[k].lower_ == "the":
                     k -= 1
                 continue
-            if t.lower_ == "and" or (t.text == "," and doc[s].lower_.endswith("ing") and k == s - 1):
-                if previous and (k + 1) not in self._end_at:
-                    return list(previous[-1].actors)
+            participle = t.text == "," and doc[s].lower_.endswith("ing") and k == s - 1
+            if participle:
+                return list(previous[-1].actors) if previous else []
+            if t.lower_ == "and" and previous and (k + 1) not in self._end_at:
+                return list(previous[-1].actors)
+            if t.text == "," and (k + 1) in self._end_at and self._end_at[k + 1].start < k:
+                return self._coordinated_left(doc, self._end_at[k + 1], sent.start)
             if t.text == ",":
                 prev_comma = next((c for c in range(k - 1, max(sent.start, k - 16) - 1, -1) if doc[c].text == ","), None)
                 if prev_comma is not None and doc[prev_comma + 1].lower_ in _APPOS_START and prev_comma + 1 < k:
@@ -207,6 +214,13 @@ class ArgumentFinder:
     def object(self, doc: Doc, e: int, sent: Span, window: int = 8) -> list[Mention]:
         """The first actor group after token ``e`` within the clause."""
         k = e
+        if k < sent.end and doc[k].lower_ in ("him", "her"):
+            previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < e]
+            if previous:
+                subject = {m.key for m in previous[-1].actors}
+                other = [m for m in previous[-1].targets + previous[-1].actors if m.type == "Person" and m.key not in subject]
+                return other[:1]
+            return []
         while k < min(sent.end, e + window):
             if k in self._start_at:
                 return self._coordinated_right(doc, self._start_at[k], sent.end)
@@ -431,6 +445,24 @@ class EventMatcher(ArgumentFinder):
             if prev.date and keys & {m.key for m in prev.actors + prev.targets}:
                 ev.date, ev.end_date = prev.date, prev.end_date
                 return
+        ev.date = self._narrative_time(doc, sent)
+
+    def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 3) -> str | None:
+        """The month (or year) of the last date the narrative named before ``sent``, within the
+        same paragraph or the ``paragraphs - 1`` before it; never a day, which the text did not
+        give this event."""
+        floor = doc[sent.start].idx
+        for _ in range(paragraphs):
+            floor = doc.text.rfind("\n", 0, max(floor - 1, 0)) + 1
+            if floor == 0:
+                break
+        best: tuple[int, str] | None = None
+        for span, iso, _end, adjectival in self._dates:
+            if iso is None or adjectival or span.end > sent.start or doc[span.start].idx < floor:
+                continue
+            if best is None or span.start > best[0]:
+                best = (span.start, iso)
+        return best[1][:7] if best else None
 
     @staticmethod
     def _casualties(text: str) -> int | None:
