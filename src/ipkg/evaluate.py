@@ -172,8 +172,9 @@ SCORED = tuple(_specs())
 def evaluate(ds: Dataset, gold: dict[str, Any], queries: tuple[str, ...] = SCORED) -> list[Score]:
     """Precision, recall and F1 of each bundled query on ``ds`` against ``gold``.
 
-    Each predicted row is correct when one of its readings matches a gold row not matched yet
-    (a duplicate row is therefore an error); each gold row is found when some row matches it.
+    A predicted row with several actors on a side ("A | B") states one fact per combination
+    (A met C, B met C); each such fact is correct when it matches a gold row not matched yet (a
+    duplicate is therefore an error), and each gold row is found when some fact matches it.
 
     Examples
     --------
@@ -191,17 +192,17 @@ def evaluate(ds: Dataset, gold: dict[str, Any], queries: tuple[str, ...] = SCORE
         gold_raw = gold.get(name, [])
         gold_rows = [gkey(g, labels) for g in gold_raw]
         pred_raw = run_query(ds, name).rows
-        pred_rows = [pkeys(p, labels) for p in pred_raw]
+        facts = [(raw, key) for raw in pred_raw for key in dict.fromkeys(pkeys(raw, labels))]
         matched = [False] * len(gold_rows)
         wrong = []
-        for raw, readings in zip(pred_raw, pred_rows):
-            hit = next((i for i, g in enumerate(gold_rows) for r in readings if not matched[i] and same(g, r)), None)
+        for raw, key in facts:
+            hit = next((i for i, g in enumerate(gold_rows) if not matched[i] and same(g, key)), None)
             if hit is None:
                 wrong.append(raw)
             else:
                 matched[hit] = True
         missed = tuple(g for g, m in zip(gold_raw, matched) if not m)
-        out.append(Score(name, len(gold_rows), len(pred_rows), len(pred_rows) - len(wrong), sum(matched), missed, tuple(wrong)))
+        out.append(Score(name, len(gold_rows), len(facts), len(facts) - len(wrong), sum(matched), missed, tuple(wrong)))
     return out
 
 

@@ -34,3 +34,17 @@ def test_cleaner_component_marks_tokens(annotate):
     doc = annotate(BODY + "- Nia Peeples Husband\n- Al Horford Wife\n" + BODY)
     assert [s.label_ for s in doc.spans["ipkg_junk"]] == ["link-list", "link-list"]
     assert not any(m.label == "Nia Peeples" for m in doc._.ipkg_mentions)
+
+
+def test_citation_marks_do_not_hide_paragraphs_or_glue_sentences(annotate):
+    text = (
+        "Iran recognised Pakistan in 1947.[1] In 1950 Turkey recognised Pakistan.[2]\n\n"
+        "Later the three states founded a regional organisation with its seat in Tehran.[3]\n\n"
+        "See also: Foreign relations of Pakistan\n"
+    )
+    doc = annotate(text)
+    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert sents[:2] == ["Iran recognised Pakistan in 1947.[1]", "In 1950 Turkey recognised Pakistan.[2]"]
+    junk = {s.label_ for s in doc.spans["ipkg_junk"]}
+    assert junk == {"citation", "boilerplate"} or junk == {"citation", "footer"}
+    assert [(e.kind, e.date) for e in doc._.ipkg_events] == [("recognition", "1947"), ("recognition", "1950")]

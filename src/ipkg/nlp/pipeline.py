@@ -78,8 +78,10 @@ def build_nlp(config_path: str | Path | None = None, model: str | None = None) -
     if not chosen:
         nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
         nlp.initialize()
+        split_citation_marks(nlp)
         return nlp
     nlp = spacy.load(chosen)
+    split_citation_marks(nlp)
     comps = cfg["components"]
     nlp.add_pipe("ipkg_cleaner", first=True)
     nlp.add_pipe("ipkg_sentencizer", after="ipkg_cleaner")
@@ -89,6 +91,24 @@ def build_nlp(config_path: str | Path | None = None, model: str | None = None) -
     for name in _IPKG_AFTER_MODEL:
         nlp.add_pipe(name, config={k: v for k, v in comps[name].items() if k != "factory"})
     return nlp
+
+
+_CITATION_SUFFIX = r"\[(?:\d+(?:[,–-]\d+)*|[a-z]|citation needed|note \d+)\]"
+
+
+def split_citation_marks(nlp: Language) -> None:
+    """Make ``[12]`` glued to a word or a full stop its own token, so that "in 1947.[1]" keeps
+    its year and its sentence end.
+
+    Examples
+    --------
+    >>> nlp = spacy.blank("en")
+    >>> split_citation_marks(nlp)
+    >>> [t.text for t in nlp("founded in 1947.[1] Later")]
+    ['founded', 'in', '1947', '.', '[1]', 'Later']
+    """
+    suffixes = [_CITATION_SUFFIX, *nlp.Defaults.suffixes] if nlp.Defaults.suffixes else [_CITATION_SUFFIX]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search  # type: ignore[attr-defined]
 
 
 def record_to_doc(nlp: Language, record: TextRecord) -> Doc:

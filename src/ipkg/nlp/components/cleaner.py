@@ -67,8 +67,12 @@ def _words(s: str) -> int:
     return len(s.split())
 
 
+def _ends_sentence(line: str) -> bool:
+    return bool(_TERMINAL.search(_CITATION.sub("", line)))
+
+
 def _is_content(line: str) -> bool:
-    return _words(line) >= 8 and bool(_TERMINAL.search(line))
+    return _words(line) >= 8 and _ends_sentence(line)
 
 
 def classify_lines(text: str) -> list[tuple[int, int, str]]:
@@ -86,7 +90,7 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
     patterns = load_boilerplate()
     lines = _lines(text)
     reasons: dict[int, str] = {}
-    headings = {ln.text.strip().lower() for ln in lines if ln.text.strip() and not _TERMINAL.search(ln.text)}
+    headings = {ln.text.strip().lower() for ln in lines if ln.text.strip() and not _ends_sentence(ln.text)}
     after_toc = False
     i = 0
     while i < len(lines):
@@ -109,7 +113,7 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
             while j < len(lines) and _LIST_ITEM.match(lines[j].text):
                 j += 1
             items = [re.sub(r"^\s*(?:[-–•*]|\d+[.)])\s+", "", lines[k].text).strip() for k in range(i, j)]
-            if all(_words(it) <= 8 and not _TERMINAL.search(it) for it in items):
+            if all(_words(it) <= 8 and not _ends_sentence(it) for it in items):
                 later = sum(it.lower() in headings for it in items)
                 reason = "toc" if after_toc or later * 2 >= len(items) else "link-list"
                 for k in range(i, j):

@@ -1,10 +1,13 @@
 """Sentence boundaries for web text: every line break ends a sentence, and so does final
-punctuation outside parentheses, unless the next word starts in lower case."""
+punctuation outside parentheses (and the citation marks glued to it), unless the next word
+starts in lower case."""
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .cleaner import junk_mask
 
 __all__ = ["Sentencizer"]
 
@@ -22,6 +25,7 @@ class Sentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        junk = junk_mask(doc)
         depth = 0
         boundary = True
         start_at = -1
@@ -44,7 +48,7 @@ class Sentencizer:
                 continue
             if tok.text in _FINAL and depth == 0:
                 j = i + 1
-                while j < len(doc) and doc[j].text in _CLOSE and not doc[j - 1].whitespace_:
+                while j < len(doc) and (doc[j].text in _CLOSE or junk[j]) and not doc[j - 1].whitespace_:
                     j += 1
                 if j < len(doc):
                     nxt = doc[j]
