@@ -106,3 +106,42 @@ def test_undated_event_takes_the_month_of_the_narrative(annotate):
     )
     found = _events(annotate(text))
     assert ("thank", ["Recep Tayyip Erdoğan"], ["Pakistan"], "2023-03") in found
+
+
+@pytest.mark.parametrize(
+    "text,published,expected",
+    [
+        # "a day after <event>": the day before the main clause's date
+        (
+            "Turkey on Friday closed its consulate, a day after an Iraqi drone strike in Syria.",
+            "2023-06-03",
+            ("strike", ["Iraq"], ["Syria"], "2023-06-01"),
+        ),
+        # a subordinate clause's subject, coordinated target states
+        (
+            "The raid came a day after Israel fired rockets at what it called camps in Lebanon and Syria on 4 May 2021.",
+            None,
+            ("strike", ["Israel"], ["Lebanon", "Syria"], "2021-05-04"),
+        ),
+        # a pronoun right after a speech verb is the speaker
+        (
+            "India said on 9 March 2022 it had launched a missile strike on Pakistan by accident.",
+            None,
+            ("strike", ["India"], ["Pakistan"], "2022-03-09"),
+        ),
+        # "two days later": counted from the sentence's date
+        (
+            "Shehbaz Sharif visited Turkey on 1 June 2023 and two days later flew to Qatar.",
+            None,
+            ("visit", ["Shehbaz Sharif"], ["Qatar"], "2023-06-03"),
+        ),
+    ],
+)
+def test_event_dates_and_arguments_across_clauses(annotate, text, published, expected):
+    pub = dt.date.fromisoformat(published) if published else None
+    assert expected in _events(annotate(text, published=pub))
+
+
+def test_date_without_year_takes_the_year_of_its_paragraph(annotate):
+    doc = annotate("In 2016 Nawaz Sharif flew to Riyadh on January 18.\n", published=dt.date(2023, 3, 1))
+    assert [d.iso for d in doc._.ipkg_dates] == ["2016", "2016-01-18"]

@@ -1,7 +1,8 @@
 """Date expressions -> ISO 8601 at the precision the text gives.
 
-Full dates, day ranges, month-year, years, months or days without a year (anchored on the
-document's publication date, else on the last year the narrative named), weekdays and relative
+Full dates, day ranges, month-year, years, months or days without a year (anchored on the last
+year the same paragraph named, else on the document's publication date, else on the last year
+the narrative named), weekdays and relative
 expressions (anchored on the publication date only). Nothing is invented: a day is never added to
 a month, and an expression that cannot be anchored stays unresolved.
 """
@@ -130,8 +131,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             last_end = f[1]
     out: list[DateMention] = []
     narrative: int | None = None
+    narrative_at = 0
     for start, end, kind, m in chosen:
         g = m.groupdict()
+        in_paragraph = narrative if "\n" not in text[narrative_at:start] else None
         before = text[max(0, start - 12) : start]
         iso = end_iso = None
         if kind in ("mdy", "dmy"):
@@ -144,7 +147,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative, _month(g["m"]))
         elif kind in ("md", "dm"):
             mo = _month(g["m"])
-            y = _anchor_year(mo, int(g["d"]), published, narrative)
+            y = in_paragraph or _anchor_year(mo, int(g["d"]), published, narrative)
             if y is not None:
                 iso = _iso(y, mo, int(g["d"]))
                 end_iso = _iso(y, mo, int(g["d2"])) if g.get("d2") else None
@@ -158,7 +161,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative)
         elif kind == "m":
             mo = _month(g["m"])
-            y = _anchor_year(mo, None, published, narrative)
+            y = in_paragraph or _anchor_year(mo, None, published, narrative)
             iso = _iso(y, mo) if y is not None else None
         elif kind == "wd" and published is not None:
             delta = (published.weekday() - WEEKDAYS[g["w"].lower()]) % 7
@@ -178,6 +181,8 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 iso = _iso(first.year, first.month)
             else:
                 iso = _iso(published.year, published.month)
+        if kind in ("mdy", "dmy", "my", "qy", "y"):
+            narrative_at = end
         adjectival = bool(_ADJECTIVAL_BEFORE.search(text[max(0, start - 6) : start])) and kind != "rel"
         out.append(DateMention(start, end, text[start:end], iso, end_iso, adjectival))
     return out

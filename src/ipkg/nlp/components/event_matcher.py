@@ -8,6 +8,7 @@ A trigger's frame says where its arguments are: ``svo`` (subject before, object 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_triggers, Trigger
+from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_speech_verbs, load_triggers, Trigger
 from ..annotations import EventMention, Mention
 from .cleaner import junk_mask
 
@@ -29,6 +30,8 @@ _SKIP_LEFT = {
     "being", "became", "become",
 }
 _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "from", "about", "over", "regarding", "into", "across", "throughout", "inside", "within"}
+_OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "following", *"a one two three four five six seven".split()}
+_SUBORDINATORS = {"after", "before", "since", "until"}
 _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
@@ -156,6 +159,25 @@ class ArgumentFinder:
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= sent.start and doc[m.start].idx >= para_start]
         return cands[-1] if cands else None
 
+    def _speaker_of_pronoun(self, doc: Doc, k: int, sent: Span) -> list[Mention]:
+        """ "Pakistan said on Thursday (that) it had ...": a pronoun right after a speech verb is
+        the speaker, when the speaker agrees with it (a person for he/she, not for it)."""
+        j = k - 1
+        while j >= sent.start and (doc[j].lower_ == "that" or self._in_date[j] or doc[j].lower_ in ("on", "in", "late", "early")):
+            j -= 1
+        if j < sent.start or doc[j].lower_ not in self._speech_verbs():
+            return []
+        speakers = self.subject(doc, j, sent)
+        person = doc[k].lower_ in ("he", "she")
+        if len(speakers) == 1 and (speakers[0].type == "Person") == person and doc[k].lower_ != "they":
+            return speakers
+        return []
+
+    def _speech_verbs(self) -> frozenset[str]:
+        if not hasattr(self, "_speech"):
+            self._speech = load_speech_verbs()
+        return self._speech
+
     def subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """The actor group(s) before token ``s`` that can be its grammatical subject."""
         k = s - 1
@@ -187,10 +209,12 @@ class ArgumentFinder:
                 return []
             if (k + 1) in self._end_at:
                 m = self._end_at[k + 1]
-                if m.start > sent.start and doc[m.start - 1].lower_ in _LOCATIVE | {"of", "to", "by", "with", "for"}:
+                before = doc[m.start - 1].lower_ if m.start > sent.start else ""
+                clause_subject = before in _SUBORDINATORS and all(self._in_date[c] or doc[c].lower_ in _SKIP_LEFT for c in range(m.end, s))
+                if before in _LOCATIVE | {"of", "to", "by", "with", "for"} and not clause_subject:
                     return []
                 return self._coordinated_left(doc, m, sent.start)
-            if t.lower_ in _SKIP_LEFT or self._in_date[k] or (t.is_alpha and t.lower_.endswith("ly") and len(t) > 4):
+            if t.lower_ in _SKIP_LEFT or t.lower_ in _OFFSET_WORDS or self._in_date[k] or (t.is_alpha and t.lower_.endswith("ly") and len(t) > 4):
                 k -= 1
                 continue
             if t.lower_ in ("on", "in") and k + 1 < s and self._in_date[k + 1]:
@@ -202,7 +226,11 @@ class ArgumentFinder:
                     return []
                 k = o - 1
                 continue
-            if t.lower_ in ("he", "she") and (k == sent.start or doc[k - 1].text in (",", "that")):
+            if t.lower_ in ("it", "he", "she", "they"):
+                speaker = self._speaker_of_pronoun(doc, k, sent)
+                if speaker:
+                    return speaker
+            if t.lower_ in ("he", "she") and (k == sent.start or doc[k - 1].text in (",", "that", "where", "when")):
                 m = self._pronoun(doc, k, sent)
                 return [m] if m else []
             if t.lower_ in ("delegation", "team") and k - 2 >= sent.start and doc[k - 1].lower_ in ("his", "her", "its", "their") and doc[k - 2].lower_ == "and":
@@ -349,6 +377,8 @@ class EventMatcher(ArgumentFinder):
             located = self._located_state(doc, e, sent)
             if located is not None and located[0].key not in {a.key for a in actors}:
                 targets, place = [located[0]], located[1]
+                if place is None:
+                    targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
         if not actors or (not targets and trig.kind != "deny"):
             return None
         targets = [t for t in targets if t.key not in {a.key for a in actors}]
@@ -423,7 +453,54 @@ class EventMatcher(ArgumentFinder):
                 return m
         return None
 
+    def _offset_date(self, doc: Doc, ev: EventMention, sent: Span, previous: list[EventMention]) -> str | None:
+        """ "..., a day after <event>", "<event> two days later", "the next day <event>": the day
+        counted from the date the sentence (or the paragraph's last dated event) gives."""
+        words = [t.lower_ for t in doc[sent.start : sent.end]]
+        for i in range(len(words) - 1):
+            k = sent.start + i
+            n: int | None = None
+            unit = words[i + 1] if i + 1 < len(words) else ""
+            if words[i] in ("a", "one", "the") or words[i] in _NUMBER_WORDS:
+                n = 1 if words[i] in ("a", "one", "the") else _NUMBER_WORDS[words[i]]
+            elif words[i] in ("next", "following") and i > 0 and words[i - 1] == "the" and unit == "day":
+                n, unit, direction, end = 1, "day", "later", k + 2
+            if n is None or unit.rstrip("s") not in ("day", "week"):
+                continue
+            days = n * (7 if unit.startswith("week") else 1)
+            after = words[i + 2] if i + 2 < len(words) else ""
+            if words[i] == "the" and after not in ("after", "before"):
+                continue
+            if after not in ("after", "before", "later", "earlier"):
+                continue
+            direction, end = after, k + 3
+            if direction in ("after", "before"):
+                if not (end <= ev.start <= end + 12):
+                    continue
+                anchor = self._day_before(doc, sent.start, k)
+                sign = -1 if direction == "after" else 1
+            else:
+                follows = end <= ev.start <= end + 6
+                trails = ev.end <= k <= ev.end + 6 and not any(t.lower_ in (",", ";", "and", "but") for t in doc[ev.end : k])
+                if not (follows or trails):
+                    continue
+                anchor = self._day_before(doc, sent.start, k)
+                sign = 1 if direction == "later" else -1
+            anchor = anchor or next((p.date for p in reversed(previous) if p.date and len(p.date) == 10), None)
+            if anchor is None:
+                return None
+            return (dt.date.fromisoformat(anchor) + dt.timedelta(days=sign * days)).isoformat()
+        return None
+
+    def _day_before(self, doc: Doc, lo: int, hi: int) -> str | None:
+        days = [(span.start, iso) for span, iso, _e, adj in self._dates if iso and len(iso) == 10 and not adj and lo <= span.start and span.end <= hi]
+        return max(days)[1] if days else None
+
     def _date(self, doc: Doc, ev: EventMention, sent: Span, previous: list[EventMention]) -> None:
+        offset = self._offset_date(doc, ev, sent, previous)
+        if offset is not None:
+            ev.date = offset
+            return
         best = None
         for span, iso, end_iso, adjectival in self._dates:
             if span.start < sent.start or span.end > sent.end or adjectival or iso is None:
