@@ -44,3 +44,14 @@ def test_resolve_name_key_keeps_namesakes_apart():
 def test_resolve_is_deterministic():
     docs = [_doc("a", _ev("a", date="1947")), _doc("b", _ev("b"))]
     assert [e.iri for e in resolve(docs).events] == [e.iri for e in resolve(docs).events]
+
+
+def test_undated_joint_attack_is_evidence_of_each_dated_attack():
+    from ipkg.facts import resolve
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    base = "https://w3id.org/ipkg/id/actor/"
+    a, b, c = (ActorRef(base + x, x, "State", x) for x in ("a", "b", "c"))
+    ev = lambda actors, date, kind="strike": EventFact(kind, actors, (c,), Evidence("d", "s", 0, 1), date=date)  # noqa: E731
+    r = resolve([DocumentFacts("d", "d", events=[ev((a,), "2025-06-13"), ev((b,), "2025-06-22"), ev((a, b), None, "attack")])])
+    assert sorted((e.date, e.sources, len(e.mentions)) for e in r.events) == [("2025-06-13", 1, 2), ("2025-06-22", 1, 2)]

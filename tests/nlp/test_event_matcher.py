@@ -145,3 +145,27 @@ def test_event_dates_and_arguments_across_clauses(annotate, text, published, exp
 def test_date_without_year_takes_the_year_of_its_paragraph(annotate):
     doc = annotate("In 2016 Nawaz Sharif flew to Riyadh on January 18.\n", published=dt.date(2023, 3, 1))
     assert [d.iso for d in doc._.ipkg_dates] == ["2016", "2016-01-18"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Turkey condemned Russia's March 3 attack on Ukraine.", ("strike", ["Russia"], ["Ukraine"], None)),
+        ("The punitive strikes by India, aimed at camps within Pakistani territory, raised tensions.", ("strike", ["India"], ["Pakistan"], None)),
+        ("After U.S. airstrikes on Iraqi bases on 2 January 2020, Iran protested.", ("strike", ["United States"], ["Iraq"], "2020-01-02")),
+    ],
+)
+def test_nominal_strikes(annotate, text, expected):
+    found = [e[:3] for e in _events(annotate(text))]
+    assert expected[:3] in found
+
+
+def test_adjectival_date_dates_its_noun(annotate):
+    doc = annotate("Turkey condemned Russia's March 3 attack on Ukraine.", published=dt.date(2022, 3, 10))
+    strike = next(e for e in doc._.ipkg_events if e.kind in ("strike", "attack"))
+    assert strike.date == "2022-03-03"
+
+
+def test_reported_strike_is_not_an_event(annotate):
+    doc = annotate("The report of an Israeli strike near Iran's nuclear site was not confirmed.")
+    assert not [e for e in doc._.ipkg_events if e.kind in ("strike", "attack")]

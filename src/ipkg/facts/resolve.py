@@ -102,6 +102,9 @@ class Resolved:
     actor_docs: dict[str, set[str]]
 
 
+_BY_CATEGORY = {"strike"}
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
@@ -170,11 +173,26 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             a = sorted({register(r, d.doc_id) for r in ev.actors})
             t = sorted({register(r, d.doc_id) for r in ev.targets})
             place = register(ev.place, d.doc_id) if ev.place else None
+            kind = kinds[ev.kind].category if kinds[ev.kind].category in _BY_CATEGORY else ev.kind
             if kinds[ev.kind].category in _SYMMETRIC:
-                key: tuple[object, ...] = (ev.kind, frozenset(a + t))
+                key: tuple[object, ...] = (kind, frozenset(a + t))
             else:
-                key = (ev.kind, frozenset(a), frozenset(t))
+                key = (kind, frozenset(a), frozenset(t))
             groups.setdefault(key, []).append((ev, a, t, place))
+    for key in [k for k in groups if len(k) == 3 and len(k[1]) > 1]:  # type: ignore[arg-type]
+        # "A and B attacked C", undated, where A's and B's attacks on C are dated elsewhere:
+        # the mention is evidence of each of them, not a third happening.
+        kind, many, targets_key = key
+        singles = [(kind, frozenset([x]), targets_key) for x in sorted(many)]  # type: ignore[union-attr]
+        if all(any(i[0].date for i in groups.get(k, [])) for k in singles):
+            keep = [i for i in groups[key] if i[0].date]
+            for i in (i for i in groups[key] if not i[0].date):
+                for k, x in zip(singles, sorted(many)):  # type: ignore[arg-type]
+                    groups[k].append((i[0], [x], i[2], i[3]))
+            if keep:
+                groups[key] = keep
+            else:
+                del groups[key]
 
     events: list[ResolvedEvent] = []
     by_mention: dict[int, ResolvedEvent] = {}
@@ -195,7 +213,7 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             else:
                 clusters.append(undated)
         for c in clusters:
-            first = c[0]
+            first = max(c, key=lambda i: sum(o[0].kind == i[0].kind for o in c))
             date = max((i[0].date for i in c if i[0].date), key=len, default=None)
             end = next((i[0].end_date for i in c if i[0].end_date), None)
             cas = max((i[0].casualties for i in c if i[0].casualties is not None), default=None)

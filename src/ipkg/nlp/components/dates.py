@@ -46,7 +46,7 @@ _PATTERNS = [
     ("qy", re.compile(rf"\b(?P<q>early|mid|late)[- ]{_Y}\b", re.IGNORECASE)),
     ("y", re.compile(rf"(?<![\d$£€./-]){_Y}(?![\d%s-]|\s*(?:percent|people|tons|troops|personnel))")),
     ("m", re.compile(rf"(?:\b(?:in|since|during|by|until|last|this|next|early|late|mid)\s+){_M}\b(?![,]?\s*\d)")),
-    ("wd", re.compile(r"\b(?:on|last|this|since)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("wd", re.compile(r"\b(?i:on|last|this|since)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("rel", re.compile(r"\b(?P<r>yesterday|today|last year|this year|earlier this year|last month|this month|earlier this month)\b", re.IGNORECASE)),
 ]
 _YEAR_BEFORE = re.compile(r"(?:\bin|\bsince|\bby|\bof|\buntil|\bduring|\bfrom|\bto|\bearly|\blate|\bmid|\ba|\bthe|\bIn|\bSince|\bBy|\bDuring|\bFrom|\bUntil|,|\()\s*$")

@@ -31,6 +31,8 @@ _SKIP_LEFT = {
 }
 _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "from", "about", "over", "regarding", "into", "across", "throughout", "inside", "within"}
 _OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "following", *"a one two three four five six seven".split()}
+_HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
+_BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
 _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
@@ -253,6 +255,8 @@ class ArgumentFinder:
             if k in self._start_at:
                 return self._coordinated_right(doc, self._start_at[k], sent.end)
             t = doc[k]
+            if t.text in self._demonyms() and k + 1 < sent.end and doc[k + 1].is_lower:
+                return [self._demonym_mention(doc, k)]
             if t.lower_ in _BREAK or t.lower_ in _LOCATIVE or t.text in (".", "!", "?"):
                 return []
             k += 1
@@ -261,17 +265,22 @@ class ArgumentFinder:
     def possessor(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "X's visit", "a Pakistani state visit": the actor owning a nominal trigger."""
         k = s - 1
-        while k >= max(sent.start, s - 3) and doc[k].is_alpha and doc[k].is_lower and doc[k].lower_ not in _DETERMINERS:
+        floor = max(sent.start, s - 3)
+        while k >= sent.start and ((k >= floor and doc[k].is_alpha and doc[k].is_lower and doc[k].lower_ not in _DETERMINERS) or self._in_date[k]):
+            if self._in_date[k]:
+                floor = max(sent.start, floor - 1)
             k -= 1
         if k >= sent.start and doc[k].text in ("'s", "’s") and k in self._end_at:
             return [self._end_at[k]]
-        if k >= sent.start and (k + 1) in self._end_at and self._end_at[k + 1].source == "demonym":
+        if k >= sent.start and (k + 1) in self._end_at and (self._end_at[k + 1].source == "demonym" or self._end_at[k + 1].type == "State"):
             return [self._end_at[k + 1]]
         if k >= sent.start and doc[k].text in self._demonyms():
-            st = self._demonyms()[doc[k].text]
-            e = self.gaz.entries[st]
-            return [Mention(k, k + 1, k, k + 1, e.iri, e.label, e.type, doc[k].text, "demonym")]
+            return [self._demonym_mention(doc, k)]
         return []
+
+    def _demonym_mention(self, doc: Doc, k: int) -> Mention:
+        e = self.gaz.entries[self._demonyms()[doc[k].text]]
+        return Mention(k, k + 1, k, k + 1, e.iri, e.label, e.type, doc[k].text, "demonym")
 
     def _demonyms(self) -> dict[str, str]:
         if not hasattr(self, "_dem"):
@@ -296,7 +305,7 @@ class EventMatcher(ArgumentFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
-        junk = junk_mask(doc)
+        junk = self._junk = junk_mask(doc)
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
         for match_id, s, e in self.matcher(doc):
@@ -323,6 +332,8 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(t.lower_ in _IRREALIS_AFTER for t in doc[max(sent.start, s - 2) : min(sent.end, e + 8)]):
                 continue
+            if any(t.lower_ in _HEDGE_NOUNS for t in doc[max(sent.start, s - 5) : s]) and "of" in left:
+                continue
             trig = self._pick(doc, by_span[(s, e)], s)
             ev = self._arguments(doc, trig, s, e, sent)
             if ev is None:
@@ -343,7 +354,10 @@ class EventMatcher(ArgumentFinder):
     def _pick(self, doc: Doc, cands: list[Trigger], s: int) -> Trigger:
         if len(cands) == 1:
             return cands[0]
-        nominal_context = s > 0 and (doc[s - 1].lower_ in _DETERMINERS or doc[s - 1].text in self._demonyms())
+        k = s - 1
+        while k > 0 and s - k <= 3 and doc[k].is_alpha and doc[k].is_lower and doc[k].lower_ not in _DETERMINERS:
+            k -= 1
+        nominal_context = k >= 0 and (doc[k].lower_ in _DETERMINERS or doc[k].text in self._demonyms() or (k + 1) in self._end_at)
         pref = [c for c in cands if (c.frame == "nominal") == nominal_context]
         return (pref or cands)[0]
 
@@ -358,7 +372,12 @@ class EventMatcher(ArgumentFinder):
             actors, targets = self.object(doc, e, sent), self.subject(doc, s, sent)
         elif trig.frame == "nominal":
             actors = self.possessor(doc, s, sent)
-            targets = self.object(doc, e, sent, window=4)
+            if not actors and e < sent.end and doc[e].lower_ == "by":
+                actors = self.object(doc, e + 1, sent, window=1)
+                after = actors[-1].end if actors else e
+                targets = self.object(doc, after, sent, window=4) if after > e else []
+            else:
+                targets = self.object(doc, e, sent, window=4)
             if doc[e - 1].lower_ == "between" and len(targets) >= 2:
                 actors, targets = targets[:1], targets[1:]
             if not actors and doc[sent.start].lower_ in ("in", "during", "at") and s - sent.start <= 3:
@@ -373,6 +392,9 @@ class EventMatcher(ArgumentFinder):
             targets = self.object(doc, e, sent)
             if not targets and len(actors) >= 2:
                 actors, targets = actors[:1], actors[1:]
+        if category == "strike" and actors and not targets:
+            territory = self._territory(doc, sent, {a.key for a in actors}, after=e)
+            targets = [territory] if territory is not None else []
         if category == "strike" and actors and not targets:
             located = self._located_state(doc, e, sent)
             if located is not None and located[0].key not in {a.key for a in actors}:
@@ -401,8 +423,8 @@ class EventMatcher(ArgumentFinder):
             if not targets or not actors:
                 return None
         elif category == "strike":
-            territory = self._territory(doc, sent)
-            if territory is not None and territory.key not in {a.key for a in actors}:
+            territory = self._territory(doc, sent, {a.key for a in actors})
+            if territory is not None:
                 targets = [territory]
             elif not targets:
                 located = self._located_state(doc, e, sent)
@@ -424,7 +446,8 @@ class EventMatcher(ArgumentFinder):
         for m in self._mentions:
             if m.start < e or m.start >= min(sent.end, e + 10) or m.type not in ("Place", "State"):
                 continue
-            if not any(t.lower_ in ("in", "inside", "on", "near", "into") for t in doc[e : m.start]):
+            between = doc[e : m.start]
+            if not any(t.lower_ in ("in", "inside", "on", "near", "into") for t in between) or any(t.text in ",;" for t in between):
                 return None
             if m.type == "State":
                 return m, None
@@ -436,12 +459,14 @@ class EventMatcher(ArgumentFinder):
             return None
         return None
 
-    def _territory(self, doc: Doc, sent: Span) -> Mention | None:
-        """ "on Pakistani soil", "inside Iran's territory", "in Iranian airspace": the state hit."""
-        for m in self._mentions:
-            if not (sent.start <= m.start < sent.end) or m.type != "State" or m.end >= sent.end:
+    def _territory(self, doc: Doc, sent: Span, actors: set[str], after: int = 0) -> Mention | None:
+        """ "on Pakistani soil", "inside Iran's territory", "in Iranian airspace": the state hit
+        (not one of the ``actors``), first after token ``after`` if there is one there."""
+        ordered = sorted(self._mentions, key=lambda m: (m.start < after, m.start))
+        for m in ordered:
+            if not (sent.start <= m.start < sent.end) or m.type != "State" or m.end >= sent.end or m.key in actors:
                 continue
-            tail = doc[m.head_end : min(sent.end, m.head_end + 3)]
+            tail = doc[m.head_start + 1 : min(sent.end, m.end + 3)]
             if any(t.lower_ in _TERRITORY for t in tail) and m.start > 0 and doc[m.start - 1].lower_ in ("on", "in", "inside", "into", "within"):
                 return m
         return None
@@ -503,6 +528,10 @@ class EventMatcher(ArgumentFinder):
             return
         best = None
         for span, iso, end_iso, adjectival in self._dates:
+            if adjectival and iso is not None and span.end <= ev.start and ev.start - span.end <= 2 and doc[ev.start].lower_ not in self._speech_verbs():
+                ev.date, ev.end_date = iso, end_iso
+                return
+        for span, iso, end_iso, adjectival in self._dates:
             if span.start < sent.start or span.end > sent.end or adjectival or iso is None:
                 continue
             if any(m.start <= span.start < m.end for m in ev.targets):
@@ -522,17 +551,23 @@ class EventMatcher(ArgumentFinder):
             if prev.date and keys & {m.key for m in prev.actors + prev.targets}:
                 ev.date, ev.end_date = prev.date, prev.end_date
                 return
-        ev.date = self._narrative_time(doc, sent)
+        if not any(t.lower_ in _BACKGROUND for t in doc[sent.start : ev.start]):
+            ev.date = self._narrative_time(doc, sent)
 
     def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 3) -> str | None:
         """The month (or year) of the last date the narrative named before ``sent``, within the
         same paragraph or the ``paragraphs - 1`` before it; never a day, which the text did not
         give this event."""
         floor = doc[sent.start].idx
-        for _ in range(paragraphs):
-            floor = doc.text.rfind("\n", 0, max(floor - 1, 0)) + 1
-            if floor == 0:
-                break
+        counted = 0
+        while counted < paragraphs and floor > 0:
+            end = floor - 1
+            floor = doc.text.rfind("\n", 0, max(end, 0)) + 1
+            line = doc.text[floor:end]
+            first = doc.char_span(floor, floor + len(line.split(" ")[0]) if line else floor, alignment_mode="expand")
+            junk = first is not None and len(first) > 0 and bool(self._junk[first.start])
+            if len(line.split()) >= 8 and not junk:
+                counted += 1
         best: tuple[int, str] | None = None
         for span, iso, _end, adjectival in self._dates:
             if iso is None or adjectival or span.end > sent.start or doc[span.start].idx < floor:
