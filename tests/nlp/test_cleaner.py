@@ -32,7 +32,7 @@ def test_cleaner_comment_form_citations_and_persian():
 
 def test_cleaner_component_marks_tokens(annotate):
     doc = annotate(BODY + "- Nia Peeples Husband\n- Al Horford Wife\n" + BODY)
-    assert [s.label_ for s in doc.spans["ipkg_junk"]] == ["link-list", "link-list"]
+    assert [s.label_ for s in doc.spans["ipkg_junk"]] == ["link-list", "link-list", "repeat"]
     assert not any(m.label == "Nia Peeples" for m in doc._.ipkg_mentions)
 
 

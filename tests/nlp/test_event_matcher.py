@@ -169,3 +169,28 @@ def test_adjectival_date_dates_its_noun(annotate):
 def test_reported_strike_is_not_an_event(annotate):
     doc = annotate("The report of an Israeli strike near Iran's nuclear site was not confirmed.")
     assert not [e for e in doc._.ipkg_events if e.kind in ("strike", "attack")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Recep Tayyip Erdogan reiterated that Turkey stands with Azerbaijan.", ("support", ["Recep Tayyip Erdoğan"], ["Azerbaijan"], None)),
+        ("Afghanistan accused Pakistan's ISI of backing militants.", ("accuse", ["Afghanistan"], ["Inter-Services Intelligence"], None)),
+        ("Narendra Modi reaffirmed India's commitment to closer ties with Japan.", ("pledge", ["Narendra Modi"], ["Japan"], None)),
+        ("Turkey, for its part, strongly condemned Israel.", ("condemn", ["Turkey"], ["Israel"], None)),
+    ],
+)
+def test_stances(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_adverbs_in_coordination_do_not_borrow_the_previous_subject(annotate):
+    doc = annotate("Israel struck Syria, yet Turkey openly and firmly expressed its support for Syria.")
+    assert ("support", ["Turkey"], ["Syria"], None) in _events(doc)
+
+
+def test_a_repeated_sentence_is_one_statement(annotate):
+    s = "Throughout the crisis, Turkey aligned firmly with Azerbaijan, expressing solidarity with Baku."
+    doc = annotate(f"{s} Then it grew.\nMore text follows here about other things entirely. {s}\n")
+    supports = [e for e in doc._.ipkg_events if e.kind == "support"]
+    assert supports and all(doc[e.start].sent.start == 0 for e in supports)

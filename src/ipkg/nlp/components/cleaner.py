@@ -78,8 +78,9 @@ def _is_content(line: str) -> bool:
 def classify_lines(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start, end, reason)`` character ranges of ``text`` that carry no facts.
 
-    Reasons: ``boilerplate``, ``link-list``, ``toc``, ``footer``, ``embed``, ``citation`` and
-    ``lang:xx`` for a passage in another language.
+    Reasons: ``boilerplate``, ``link-list``, ``toc``, ``footer``, ``embed``, ``citation``,
+    ``repeat`` (a paragraph the page already showed) and ``lang:xx`` for a passage in another
+    language.
 
     Examples
     --------
@@ -92,6 +93,7 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
     reasons: dict[int, str] = {}
     headings = {ln.text.strip().lower() for ln in lines if ln.text.strip() and not _ends_sentence(ln.text)}
     after_toc = False
+    seen: set[str] = set()
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -99,6 +101,11 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
         if not s:
             i += 1
             continue
+        if _words(s) >= 8 and s in seen:
+            reasons[i] = "repeat"
+            i += 1
+            continue
+        seen.add(s)
         letters_latin = len(_LATIN.findall(s))
         letters_other = len(_NONLATIN.findall(s))
         if any(p.fullmatch(s) for p in patterns):

@@ -37,7 +37,7 @@ _SUBORDINATORS = {"after", "before", "since", "until"}
 _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
-_APPOS_START = {"a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
+_APPOS_START = {"for", "in", "however", "a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
 _BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
 _NEGATION = {"not", "never", "n't", "no", "neither", "nor", "refused", "declined"}
 _IRREALIS = {"if", "could", "might", "may", "should", "shall", "will", "would", "to", "plans", "planned", "expected", "allegedly", "alleged", "unless", "whether", "suspected"}
@@ -55,6 +55,9 @@ _STATEISH = {"State", "GovernmentBody", "MilitaryOrganization", "IntelligenceAge
 def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     """Turn a lexicon pattern into a spaCy ``Matcher`` pattern.
 
+    ``a|b`` alternatives, ``x?`` optional, ``~`` an optional adverb ("strongly", "later"), ``*``
+    an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its").
+
     Examples
     --------
     >>> compile_pattern("received|receives a call? from")
@@ -63,7 +66,11 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for tok in pattern.split():
         if tok == "~":
-            out.append({"TEXT": {"REGEX": r"^[A-Za-z]{3,}ly$"}, "OP": "?"})
+            out.append({"TEXT": {"REGEX": r"^(?:[A-Za-z]{3,}ly|later|also|again|then|once|previously|repeatedly)$"}, "OP": "?"})
+            continue
+        if tok == "@":
+            out.append({"IS_TITLE": True, "OP": "?"})
+            out.append({"LOWER": {"IN": ["'s", "’s", "his", "her", "its", "their"]}, "OP": "?"})
             continue
         if tok == "*":
             out.append({"IS_LOWER": True, "IS_ALPHA": True, "OP": "?"})
@@ -194,6 +201,9 @@ class ArgumentFinder:
             participle = t.text == "," and doc[s].lower_.endswith("ing") and k == s - 1
             if participle:
                 return list(previous[-1].actors) if previous else []
+            if t.lower_ == "and" and k - 1 >= sent.start and doc[k - 1].is_alpha and doc[k - 1].lower_.endswith("ly") and len(doc[k - 1]) > 4:
+                k -= 1
+                continue
             if t.lower_ == "and" and previous and (k + 1) not in self._end_at:
                 return list(previous[-1].actors)
             if t.text == "," and (k + 1) in self._end_at and self._end_at[k + 1].start < k:
@@ -253,7 +263,7 @@ class ArgumentFinder:
             return []
         while k < min(sent.end, e + window):
             if k in self._start_at:
-                return self._coordinated_right(doc, self._start_at[k], sent.end)
+                return [self._possessed(doc, m) for m in self._coordinated_right(doc, self._possessed(doc, self._start_at[k]), sent.end)]
             t = doc[k]
             if t.text in self._demonyms() and k + 1 < sent.end and doc[k + 1].is_lower:
                 return [self._demonym_mention(doc, k)]
@@ -261,6 +271,15 @@ class ArgumentFinder:
                 return []
             k += 1
         return []
+
+    def _possessed(self, doc: Doc, m: Mention) -> Mention:
+        """ "Pakistan's ISI": the organisation, not its owner."""
+        k = m.end
+        if k + 1 < len(doc) and doc[k].text in ("'s", "’s") and (k + 1) in self._start_at:
+            nxt = self._start_at[k + 1]
+            if nxt.type not in ("State", "Place"):
+                return nxt
+        return m
 
     def possessor(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "X's visit", "a Pakistani state visit": the actor owning a nominal trigger."""
@@ -320,10 +339,16 @@ class EventMatcher(ArgumentFinder):
         events: list[EventMention] = []
         self._events = events
         out_spans: list[Span] = []
+        first_seen: dict[str, int] = {}
+        for sent in doc.sents:
+            if len(sent) >= 8:
+                first_seen.setdefault(" ".join(sent.text.split()), sent.start)
         for s, e in chosen:
-            if any(junk[s:e]) or quoted[s] or any(s <= m.start < e for m in self._mentions):
+            if any(junk[s:e]) or quoted[s] or any(s <= m.start < e and not (m.end < e and doc[m.end].text in ("'s", "’s")) for m in self._mentions):
                 continue
             sent = doc[s].sent
+            if first_seen.get(" ".join(sent.text.split()), sent.start) != sent.start:
+                continue
             left = [t.lower_ for t in doc[max(sent.start, s - 3) : s]]
             ordinal = any(w in _ORDINAL for w in left)
             if any(w in _NEGATION for w in left) or any(w in _IRREALIS and not (w == "to" and ordinal) for w in left[-2:]):
@@ -401,6 +426,8 @@ class EventMatcher(ArgumentFinder):
                 targets, place = [located[0]], located[1]
                 if place is None:
                     targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
+        if category == "statement" and actors:
+            actors = self._reporter(doc, actors, sent) or actors
         if not actors or (not targets and trig.kind != "deny"):
             return None
         targets = [t for t in targets if t.key not in {a.key for a in actors}]
@@ -439,6 +466,18 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _reporter(self, doc: Doc, actors: list[Mention], sent: Span) -> list[Mention]:
+        """ "He reiterated that Pakistan stands with Iran": a stance in a clause reported by a
+        speech verb belongs to whoever reports it."""
+        k = actors[0].start - 1
+        if k >= sent.start and doc[k].lower_ == "that":
+            k -= 1
+        while k >= sent.start and (self._in_date[k] or doc[k].lower_ in ("also", "again", "repeatedly", "once")):
+            k -= 1
+        if k < sent.start or doc[k].lower_ not in self._speech_verbs():
+            return []
+        return self.subject(doc, k, sent)
 
     def _located_state(self, doc: Doc, e: int, sent: Span) -> tuple[Mention, Mention | None] | None:
         """ "a strike in the province of Balochistan": the state where the first place after
