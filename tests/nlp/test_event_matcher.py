@@ -194,3 +194,20 @@ def test_a_repeated_sentence_is_one_statement(annotate):
     doc = annotate(f"{s} Then it grew.\nMore text follows here about other things entirely. {s}\n")
     supports = [e for e in doc._.ipkg_events if e.kind == "support"]
     assert supports and all(doc[e.start].sent.start == 0 for e in supports)
+
+
+def test_dateline_dates_the_report_not_the_event(annotate):
+    doc = annotate("Washington, February 6: Turkey's open support for Azerbaijan worries its allies.\n", published=dt.date(2024, 2, 6))
+    assert [(e.kind, e.date) for e in doc._.ipkg_events] == [("support", None)]
+    doc = annotate("Erdogan visited Pakistan on May 2-3, 2024 — his first trip abroad.\n")
+    assert [(e.kind, e.date) for e in doc._.ipkg_events] == [("visit", "2024-05-02")]
+
+
+def test_habitual_stance_is_not_a_statement(annotate):
+    doc = annotate("Turkey has consistently condemned attacks on Azerbaijan.")
+    assert not doc._.ipkg_events
+
+
+def test_narrative_month_counts_an_adjectival_date(annotate):
+    doc = annotate("The June 2025 war was short. Throughout the hostilities, Turkey aligned firmly with Azerbaijan.\n")
+    assert ("support", ["Turkey"], ["Azerbaijan"], "2025-06") in _events(doc)

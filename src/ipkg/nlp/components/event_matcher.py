@@ -31,6 +31,7 @@ _SKIP_LEFT = {
 }
 _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "from", "about", "over", "regarding", "into", "across", "throughout", "inside", "within"}
 _OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "following", *"a one two three four five six seven".split()}
+_HABITUAL = {"consistently", "consistent", "always", "routinely", "traditionally", "historically", "usually", "long-standing", "longstanding", "long-term", "often", "generally"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -107,6 +108,10 @@ def _lines(text: str) -> list[tuple[int, str]]:
         out.append((pos, raw))
         pos += len(raw)
     return out
+
+
+def trig_kind(cands: list[Trigger]) -> str:
+    return cands[0].kind
 
 
 class ArgumentFinder:
@@ -291,7 +296,9 @@ class ArgumentFinder:
             k -= 1
         if k >= sent.start and doc[k].text in ("'s", "’s") and k in self._end_at:
             return [self._end_at[k]]
-        if k >= sent.start and (k + 1) in self._end_at and (self._end_at[k + 1].source == "demonym" or self._end_at[k + 1].type == "State"):
+        modifiers = doc[k + 1 : s]
+        verbal = any(t.lower_ in _SKIP_LEFT or t.lower_.endswith("ed") or (t.lower_.endswith("ly") and len(t) > 4) for t in modifiers if not self._in_date[t.i])
+        if k >= sent.start and (k + 1) in self._end_at and not verbal and (self._end_at[k + 1].source == "demonym" or self._end_at[k + 1].type == "State"):
             return [self._end_at[k + 1]]
         if k >= sent.start and doc[k].text in self._demonyms():
             return [self._demonym_mention(doc, k)]
@@ -358,6 +365,8 @@ class EventMatcher(ArgumentFinder):
             if any(t.lower_ in _IRREALIS_AFTER for t in doc[max(sent.start, s - 2) : min(sent.end, e + 8)]):
                 continue
             if any(t.lower_ in _HEDGE_NOUNS for t in doc[max(sent.start, s - 5) : s]) and "of" in left:
+                continue
+            if self.kinds[trig_kind(by_span[(s, e)])].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
             ev = self._arguments(doc, trig, s, e, sent)
@@ -575,8 +584,9 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(m.start <= span.start < m.end for m in ev.targets):
                 continue
-            dateline = span.start - sent.start <= 4 and span.end < sent.end and doc[span.end].text in ("—", "–", "-", ":")
-            dist = abs(span.start - ev.start) + (1000 if dateline else 0)
+            if self._is_dateline(doc, span, sent):
+                continue
+            dist = abs(span.start - ev.start)
             if best is None or dist < best[0]:
                 best = (dist, iso, end_iso)
         if best is not None:
@@ -593,6 +603,13 @@ class EventMatcher(ArgumentFinder):
         if not any(t.lower_ in _BACKGROUND for t in doc[sent.start : ev.start]):
             ev.date = self._narrative_time(doc, sent)
 
+    @staticmethod
+    def _is_dateline(doc: Doc, span: Span, sent: Span) -> bool:
+        """ "ISLAMABAD, Jan 30 —", "Washington, February 6:": the report's date, not an event's."""
+        if span.start - sent.start > 4 or span.end >= sent.end or doc[span.end].text not in ("—", "–", "-", ":"):
+            return False
+        return all(t.is_punct or t.is_title or t.is_upper for t in doc[sent.start : span.start])
+
     def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 3) -> str | None:
         """The month (or year) of the last date the narrative named before ``sent``, within the
         same paragraph or the ``paragraphs - 1`` before it; never a day, which the text did not
@@ -607,9 +624,10 @@ class EventMatcher(ArgumentFinder):
             junk = first is not None and len(first) > 0 and bool(self._junk[first.start])
             if len(line.split()) >= 8 and not junk:
                 counted += 1
+
         best: tuple[int, str] | None = None
-        for span, iso, _end, adjectival in self._dates:
-            if iso is None or adjectival or span.end > sent.start or doc[span.start].idx < floor:
+        for span, iso, _end, _adjectival in self._dates:
+            if iso is None or span.end > sent.start or doc[span.start].idx < floor or self._is_dateline(doc, span, span.sent):
                 continue
             if best is None or span.start > best[0]:
                 best = (span.start, iso)
