@@ -211,3 +211,24 @@ def test_habitual_stance_is_not_a_statement(annotate):
 def test_narrative_month_counts_an_adjectival_date(annotate):
     doc = annotate("The June 2025 war was short. Throughout the hostilities, Turkey aligned firmly with Azerbaijan.\n")
     assert ("support", ["Turkey"], ["Azerbaijan"], "2025-06") in _events(doc)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Narendra Modi met Yousaf Raza Gilani on 2 May 2010, and army chief Ashfaq Parvez Kayani called on him the same evening.", ("meeting", ["Ashfaq Parvez Kayani"], ["Narendra Modi"], "2010-05-02")),
+        ("Turkey called on Iran to withdraw its ships.", ("appeal", ["Turkey"], ["Iran"], None)),
+        (
+            "It followed a telephone call on 3 June 2022 between Jaishankar's Saudi counterpart Faisal bin Farhan and his Turkish counterpart, Mevlut Cavusoglu.",
+            ("call", ["Faisal bin Farhan"], ["Mevlüt Çavuşoğlu"], "2022-06-03"),
+        ),
+        ("Narendra Modi visited Japan on 2 May 2022. The two leaders met again in Tokyo in 2023.", ("meeting", ["Narendra Modi"], ["Japan"], "2023")),
+    ],
+)
+def test_meetings_across_phrasing(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_during_a_meeting_takes_the_sentence_subject(annotate):
+    doc = annotate("On 4 March 2024, Recep Tayyip Erdogan praised Qatar during a meeting on Monday with Sheikh Tamim bin Hamad Al Thani.", published=dt.date(2024, 3, 6))
+    assert ("meeting", ["Recep Tayyip Erdoğan"], ["Tamim bin Hamad Al Thani"]) in [e[:3] for e in _events(doc)]

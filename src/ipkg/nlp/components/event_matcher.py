@@ -156,6 +156,14 @@ class ArgumentFinder:
             j = k + 1
             if doc[j].lower_ in ("and", "the"):
                 j += 1
+            if j not in self._start_at and doc[j].lower_ in ("his", "her", "its", "their") and (j + 1) in self._start_at:
+                j += 1
+            elif j not in self._start_at and doc[j].lower_ in ("his", "her", "its", "their"):
+                # "X and his Iranian counterpart, Y"
+                stop = next((c for c in range(j + 1, min(hi, j + 5)) if doc[c].text == ","), None)
+                role = doc[j + 1 : stop] if stop else []
+                if stop and all(t.text in self._demonyms() or (t.is_lower and t.is_alpha and not t.lower_.endswith("ed")) for t in role):
+                    j = stop + 1
             nxt = self._start_at.get(j)
             if nxt is None:
                 break
@@ -262,14 +270,22 @@ class ArgumentFinder:
         if k < sent.end and doc[k].lower_ in ("him", "her"):
             previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < e]
             if previous:
-                subject = {m.key for m in previous[-1].actors}
-                other = [m for m in previous[-1].targets + previous[-1].actors if m.type == "Person" and m.key not in subject]
+                current = {m.key for m in getattr(self, "_clause_subject", [])}
+                before = previous[-1]
+                # the earlier clause's subject, unless it is this clause's subject too
+                order = before.targets + before.actors if {m.key for m in before.actors} & current else before.actors + before.targets
+                other = [m for m in order if m.type == "Person" and m.key not in current]
                 return other[:1]
             return []
-        while k < min(sent.end, e + window):
+        limit = e + window
+        while k < min(sent.end, limit):
             if k in self._start_at:
                 return [self._possessed(doc, m) for m in self._coordinated_right(doc, self._possessed(doc, self._start_at[k]), sent.end)]
             t = doc[k]
+            if self._in_date[k] or (t.lower_ in ("on", "in", "last", "this") and k + 1 < sent.end and self._in_date[k + 1]):
+                k += 1
+                limit += 1
+                continue
             if t.text in self._demonyms() and k + 1 < sent.end and doc[k + 1].is_lower:
                 return [self._demonym_mention(doc, k)]
             if t.lower_ in _BREAK or t.lower_ in _LOCATIVE or t.text in (".", "!", "?"):
@@ -388,6 +404,13 @@ class EventMatcher(ArgumentFinder):
     def _pick(self, doc: Doc, cands: list[Trigger], s: int) -> Trigger:
         if len(cands) == 1:
             return cands[0]
+        kinds = {c.kind for c in cands}
+        if "appeal" in kinds and "meeting" in kinds:
+            # "called on X to ..." is an appeal; "called on X" (a courtesy call) is a meeting
+            sent = doc[s].sent
+            rest = [t.lower_ for t in doc[s : sent.end]]
+            wanted = "appeal" if "to" in rest[: rest.index(",") if "," in rest else len(rest)] else "meeting"
+            return next(c for c in cands if c.kind == wanted)
         k = s - 1
         while k > 0 and s - k <= 3 and doc[k].is_alpha and doc[k].is_lower and doc[k].lower_ not in _DETERMINERS:
             k -= 1
@@ -401,18 +424,24 @@ class EventMatcher(ArgumentFinder):
         actors: list[Mention] = []
         targets: list[Mention] = []
         if trig.frame == "svo":
-            actors, targets = self.subject(doc, s, sent), self.object(doc, e, sent)
+            actors = self._clause_subject = self.subject(doc, s, sent)
+            targets = self.object(doc, e, sent)
         elif trig.frame == "reverse":
             actors, targets = self.object(doc, e, sent), self.subject(doc, s, sent)
         elif trig.frame == "nominal":
             actors = self.possessor(doc, s, sent)
+            if not actors and category == "meeting" and s - 2 >= sent.start and doc[s - 2].lower_ in ("during", "at", "in") and doc[s - 1].lower_ in ("a", "an", "the"):
+                actors = self._sentence_subject(doc, sent, s)
             if not actors and e < sent.end and doc[e].lower_ == "by":
                 actors = self.object(doc, e + 1, sent, window=1)
                 after = actors[-1].end if actors else e
                 targets = self.object(doc, after, sent, window=4) if after > e else []
             else:
                 targets = self.object(doc, e, sent, window=4)
-            if doc[e - 1].lower_ == "between" and len(targets) >= 2:
+            after = e
+            while after < sent.end and (self._in_date[after] or (doc[after].lower_ in ("on", "in") and after + 1 < sent.end and self._in_date[after + 1])):
+                after += 1
+            if (doc[e - 1].lower_ == "between" or (after < sent.end and doc[after].lower_ == "between")) and len(targets) >= 2:
                 actors, targets = targets[:1], targets[1:]
             if not actors and doc[sent.start].lower_ in ("in", "during", "at") and s - sent.start <= 3:
                 comma = next((c for c in range(e, sent.end) if doc[c].text == ","), None)
@@ -422,7 +451,7 @@ class EventMatcher(ArgumentFinder):
                         p = self._pronoun(doc, comma + 1, sent)
                         actors = [p] if p else []
         elif trig.frame == "pair":
-            actors = self.subject(doc, s, sent)
+            actors = self.subject(doc, s, sent) or self._the_two(doc, s, sent)
             targets = self.object(doc, e, sent)
             if not targets and len(actors) >= 2:
                 actors, targets = actors[:1], actors[1:]
@@ -475,6 +504,31 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _sentence_subject(self, doc: Doc, sent: Span, before: int) -> list[Mention]:
+        """The actor group a sentence opens with ("On Monday, Dar ...", "Dar ..."), if any."""
+        k = sent.start
+        while k < before and (self._in_date[k] or doc[k].lower_ in ("on", "in", ",", "later", "earlier", "meanwhile")):
+            k += 1
+        m = self._start_at.get(k)
+        if m is None or m.type in ("Place", "Project"):
+            return []
+        return self._coordinated_right(doc, m, sent.end)
+
+    def _the_two(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "The two (leaders) met": the two parties of the last event told before."""
+        k = s - 1
+        while k >= sent.start and (doc[k].lower_ in _SKIP_LEFT or (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4)):
+            k -= 1
+        if k >= sent.start and doc[k].is_lower and doc[k].lower_ in ("leaders", "men", "sides", "ministers", "presidents", "countries", "officials"):
+            k -= 1
+        if k - 1 < sent.start or doc[k].lower_ != "two" or doc[k - 1].lower_ != "the":
+            return []
+        earlier = [ev for ev in getattr(self, "_events", []) if ev.start < sent.start]
+        if not earlier:
+            return []
+        parties = {m.key: m for m in earlier[-1].actors + earlier[-1].targets}
+        return list(parties.values()) if len(parties) == 2 else []
 
     def _reporter(self, doc: Doc, actors: list[Mention], sent: Span) -> list[Mention]:
         """ "He reiterated that Pakistan stands with Iran": a stance in a clause reported by a
@@ -610,10 +664,11 @@ class EventMatcher(ArgumentFinder):
             return False
         return all(t.is_punct or t.is_title or t.is_upper for t in doc[sent.start : span.start])
 
-    def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 3) -> str | None:
+    def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 6) -> str | None:
         """The month (or year) of the last date the narrative named before ``sent``, within the
-        same paragraph or the ``paragraphs - 1`` before it; never a day, which the text did not
-        give this event."""
+        same paragraph or the ``paragraphs`` content paragraphs before it (there, a date that
+        only modifies a noun, "Israel's June 13 attack", does not set the time); never a day,
+        which the text did not give this event."""
         floor = doc[sent.start].idx
         counted = 0
         while counted < paragraphs and floor > 0:
@@ -626,8 +681,11 @@ class EventMatcher(ArgumentFinder):
                 counted += 1
 
         best: tuple[int, str] | None = None
-        for span, iso, _end, _adjectival in self._dates:
+        paragraph = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
+        for span, iso, _end, adjectival in self._dates:
             if iso is None or span.end > sent.start or doc[span.start].idx < floor or self._is_dateline(doc, span, span.sent):
+                continue
+            if adjectival and doc[span.start].idx < paragraph:
                 continue
             if best is None or span.start > best[0]:
                 best = (span.start, iso)
