@@ -22,17 +22,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Namespace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs
+from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir
 from ..annotations import Mention, PositionMention
 from .cleaner import junk_mask
 
-__all__ = ["ActorLinker", "new_actor_key"]
+__all__ = ["ActorLinker", "load_tenures", "new_actor_key"]
+
+_IPKG = Namespace("https://w3id.org/ipkg/ontology#")
 
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _PARTICLES = {"al", "ul", "ud", "ur", "bin", "ibn", "e", "el", "de", "van", "von", "der", "da", "di"}
@@ -55,13 +61,45 @@ def new_actor_key(type_: str, label: str) -> str:
     return f"new:{type_}:{label}"
 
 
+@lru_cache(maxsize=8)
+def load_tenures(folder: str | None = None) -> dict[tuple[str, str], frozenset[str]]:
+    """The organisations the gazetteer says a person held an office of.
+
+    Parameters
+    ----------
+    folder
+        The ontology folder; defaults to :func:`ipkg.resources.ontology_dir`.
+
+    Returns
+    -------
+    dict
+        ``(person IRI, office IRI)`` -> the organisation IRIs of that person's tenures of the office.
+
+    Examples
+    --------
+    >>> load_tenures()[("https://w3id.org/ipkg/id/actor/murad-ali-shah", "https://w3id.org/ipkg/id/office/chief-minister")]
+    frozenset({'https://w3id.org/ipkg/id/actor/sindh'})
+    """
+    g = Graph()
+    g.parse(Path(folder or ontology_dir()) / "actors.ttl", format="turtle")
+    out: dict[tuple[str, str], set[str]] = {}
+    for person, tenure in g.subject_objects(_IPKG.holds):
+        office, org = g.value(tenure, _IPKG.office), g.value(tenure, _IPKG.organization)
+        if office is not None and org is not None:
+            out.setdefault((str(person), str(office)), set()).add(str(org))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 class ActorLinker:
     """spaCy component: turns gazetteer entities and titled names into canonical actor mentions."""
 
     def __init__(self, nlp: Language, name: str = "ipkg_actor_linker", *, ontology: str | None = None) -> None:
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(ontology)
-        self.nominals = load_nominals(ontology)
+        lexicon = load_nominals(ontology)
+        self.nominals = {w: c for w, c in lexicon.items() if c != "notname"}
+        self.not_names = frozenset(w for w, c in lexicon.items() if c == "notname")
+        self.tenures = load_tenures(ontology)
         self.speech = load_speech_verbs(ontology)
         self.demonyms = self.gaz.demonyms()
         self.anaphoric = self.gaz.anaphoric()
@@ -71,6 +109,13 @@ class ActorLinker:
         self.short_forms = PhraseMatcher(nlp.vocab, attr="ORTH")
         for form in self.anaphoric:
             self.short_forms.add(form, [nlp.make_doc(form)])
+        self.owned_lower: dict[str, list[str]] = {}
+        for form, keys in self.anaphoric.items():
+            if form.lower() not in self.nominals and any(self.gaz.entries[k].part_of and self.gaz.entries[k].type != "Person" for k in keys):
+                self.owned_lower.setdefault(form.lower(), []).extend(k for k in keys if k not in self.owned_lower.get(form.lower(), []))
+        self.owned_forms = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for form in self.owned_lower:
+            self.owned_forms.add(form, [nlp.make_doc(form)])
         for ext in ("ipkg_mentions", "ipkg_positions"):
             if not Doc.has_extension(ext):
                 Doc.set_extension(ext, default=None)
@@ -78,7 +123,7 @@ class ActorLinker:
     # ------------------------------------------------------------------ helpers
 
     def _entry_mention(self, span: Span, start: int, end: int, source: str) -> Mention | None:
-        entry = self.gaz.entries.get(span.ent_id_)
+        entry = self.gaz.entries.get(span.id_)
         if entry is None:
             return None
         return Mention(start, end, span.start, span.end, entry.iri, entry.label, entry.type, span.text, source)
@@ -91,7 +136,7 @@ class ActorLinker:
             t = doc[j]
             if j in stops:
                 break
-            if _NAME_TOKEN.match(t.text) and not self._junk[j]:
+            if _NAME_TOKEN.match(t.text) and not self._junk[j] and t.lower_ not in self.not_names:
                 j += 1
             elif t.text in ("-", "‐") and j > i and j + 1 < sent_end and (doc[j + 1].text.lower() in _PARTICLES or _NAME_TOKEN.match(doc[j + 1].text)) and not t.whitespace_ and not doc[j - 1].whitespace_:
                 j += 1
@@ -125,6 +170,7 @@ class ActorLinker:
         for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
             if s not in offices and not junk[s]:
                 offices[s] = (e, doc.vocab.strings[match_id])
+        self._institutions(doc, ents, offices, junk)
         mentions: list[Mention] = []
         positions: list[PositionMention] = []
         taken = [False] * n
@@ -137,14 +183,14 @@ class ActorLinker:
             """A possessor or demonym at ``i``: (state or org IRI, end index of the cue)."""
             if i >= n:
                 return None, i
-            if doc[i].text in self.demonyms:
-                return self.demonyms[doc[i].text], i + 1
             if i in ents and ents[i].label_ != "Person":
                 e = ents[i]
                 if e.end < n and doc[e.end].text in _POSSESSIVE:
-                    return e.ent_id_, e.end + 1
+                    return e.id_, e.end + 1
                 if e.end < n and (e.end in offices) and sent_of[e.end] == sent_of[i]:
-                    return e.ent_id_, e.end
+                    return e.id_, e.end
+            if doc[i].text in self.demonyms:
+                return self.demonyms[doc[i].text], i + 1
             return None, i
 
         def add(m: Mention) -> None:
@@ -160,9 +206,14 @@ class ActorLinker:
             if taken[i] or junk[i]:
                 i += 1
                 continue
+            if is_person_ent(i):
+                i += 1
+                continue
             start = i
             status = "current"
             org, j = state_at(i)
+            if doc[i].lower_ == "its" and i + 1 < n and ((i + 1) in offices or doc[i + 1].lower_ in _TITLE_FILLER):
+                org, j = self._antecedent_org(doc, i, ents, sent_of), i + 1
             if doc[i].lower_ in ("the",) and i + 1 < n and doc[i + 1].lower_ in _STATUS:
                 j = i + 1
             titles: list[str] = []
@@ -170,6 +221,8 @@ class ActorLinker:
             se = sent_end_of[i]
             while j < se:
                 low = doc[j].lower_
+                if j > start and is_person_ent(j):
+                    break
                 if j in offices:
                     end, iri = offices[j]
                     titles.append(iri)
@@ -219,11 +272,12 @@ class ActorLinker:
             person.nationality = org
             add(person)
             owner = org_from_of or org
-            if owner is None and person.key in self.gaz.entries:
-                owner = self.gaz.entries[person.key].nationality
+            end = person.end
+            if owner is None and end + 1 < se and doc[end].lower_ == "of" and (end + 1) in ents and ents[end + 1].label_ == "State":
+                owner, end = ents[end + 1].id_, ents[end + 1].end
             for t in titles:
                 if t and not self.gaz.offices[t].is_rank:
-                    positions.append(self._position(person, t, owner, status, start, person.end))
+                    positions.append(self._position(person, t, owner or self._default_org(person.key, t), status, start, end))
             i = person.end
             i = self._apposition(doc, person, i, se, ents, offices, state_at, positions)
 
@@ -256,16 +310,26 @@ class ActorLinker:
             after = doc[end].lower_ if end < n else ""
             before = doc[i - 2 : i].text.lower() if i >= 2 else ""
             speech = after in self.speech and end < n and sent_of[end] == sent_of[i]
+            name = doc[i:end].text
+            titled: list[PositionMention] = []
             if not (speech or before == "according to"):
-                continue
+                if end - i < 2 or any(k in ents for k in range(i, end)):
+                    continue
+                probe = Mention(i, end, i, end, new_actor_key("Person", name), name, "Person", name, "apposition")
+                self._apposition(doc, probe, end, se, ents, offices, state_at, titled)
+                if not titled:
+                    continue
             if end - i == 1 and doc[i].is_sent_start:
                 continue
-            name = doc[i:end].text
-            key = self._resolve_short(name, i, mentions, surname_keys) if end - i == 1 else None
+            key = self._resolve_short(name, i, mentions, surname_keys)
             if key is None:
                 key = new_actor_key("Person", name)
             label = self.gaz.entries[key].label if key in self.gaz.entries else next((m.label for m in mentions if m.key == key), name)
-            add(Mention(i, end, i, end, key, label, "Person", name, "speaker"))
+            m = Mention(i, end, i, end, key, label, "Person", name, "apposition" if titled else "speaker")
+            add(m)
+            for pos in titled:
+                pos.person = m
+            positions.extend(titled)
         mentions.sort(key=lambda m: m.start)
 
         # 4. short forms after a full mention: surnames, "Senate", "Foreign Office"
@@ -312,6 +376,75 @@ class ActorLinker:
         return doc
 
     # ------------------------------------------------------------------ pieces
+
+    def _default_org(self, person: str, office: str) -> str | None:
+        """The organisation of an office the text does not name: the province or other place the
+        gazetteer knows the person held it in ("Chief Minister" of Sindh), else the person's state."""
+        held = [o for o in self.tenures.get((person, office), ()) if o in self.gaz.entries and self.gaz.entries[o].type == "Place"]
+        if len(held) == 1:
+            return held[0]
+        entry = self.gaz.entries.get(person)
+        return entry.nationality if entry else None
+
+    def _antecedent_org(self, doc: Doc, i: int, ents: dict[int, Span], sent_of: list[int]) -> str | None:
+        """ "its" at ``i``: the last organisation or state named before it in the sentence."""
+        before = [e for s, e in ents.items() if e.end <= i and sent_of[s] == sent_of[i] and e.label_ not in ("Person", "Place")]
+        return max(before, key=lambda e: e.start).id_ if before else None
+
+    def _owner_cue(self, doc: Doc, s: int, ends: dict[int, Span]) -> tuple[str | None, int]:
+        """A state right before ``s``: demonym, "X's" or "X" (state IRI, start of the cue)."""
+        if s >= 1 and doc[s - 1].text in self.demonyms:
+            return self.demonyms[doc[s - 1].text], s - 1
+        k = s - 1 if s >= 1 and doc[s - 1].text in _POSSESSIVE else s
+        e = ends.get(k)
+        if e is not None and e.label_ == "State":
+            return e.id_, e.start
+        return None, s
+
+    def _institutions(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]], junk: list[bool]) -> None:
+        """Add to ``ents`` the institutions named by a short form that the context resolves.
+
+        "Chinese foreign ministry" / "Iran's Foreign Ministry" -> the ministry that is part of
+        the state before it; "the Foreign Office" -> the one candidate mentioned earlier, the one
+        of the capital after it ("in Islamabad"), or the one whose state is the only candidate
+        state named in the document.
+        """
+        n = len(doc)
+        covered = {k for e in ents.values() for k in range(e.start, e.end)}
+        ends = {e.end: e for e in ents.values()}
+        states = {e.id_ for e in ents.values() if e.label_ == "State"}
+        states |= {self.gaz.entries[e.id_].capital_of for e in ents.values() if e.id_ in self.gaz.entries} - {None}
+        states |= {self.demonyms[t.text] for t in doc if t.text in self.demonyms}
+        exact = {(s, e): doc.vocab.strings[m] for m, s, e in self.short_forms(doc)}
+        found = [(s, e, doc.vocab.strings[m]) for m, s, e in self.owned_forms(doc)]
+        found += [(s, e, form) for (s, e), form in exact.items() if form.lower() not in self.owned_lower]
+        for s, e, form in sorted(found, key=lambda m: (m[0], -(m[1] - m[0]))):
+            if any(k in covered or junk[k] for k in range(s, e)) or (s in offices and offices[s][0] > e):
+                continue
+            keys = [k for k in self.owned_lower.get(form.lower(), self.anaphoric.get(form, [])) if self.gaz.entries[k].type != "Person"]
+            owner, cue = self._owner_cue(doc, s, ends)
+            if owner is not None:
+                cands = [k for k in keys if self.gaz.entries[k].part_of == owner]
+            elif (s, e) not in exact:
+                continue
+            elif (e < n and _NAME_TOKEN.match(doc[e].text) and e not in offices) or (s > 0 and _NAME_TOKEN.match(doc[s - 1].text) and not doc[s - 1].is_sent_start):
+                continue
+            else:
+                cands = [k for k in keys if any(x.start < s and x.id_ == k for x in ents.values())]
+                if not cands and len(keys) > 1 and e + 1 < n and doc[e].lower_ in ("in", "at") and (e + 1) in ents:
+                    place = self.gaz.entries.get(ents[e + 1].id_)
+                    where = place.capital_of or place.iri if place else None
+                    cands = [k for k in keys if self.gaz.entries[k].part_of == where]
+                if not cands:
+                    cands = keys if len(keys) == 1 else [k for k in keys if self.gaz.entries[k].part_of in states]
+            if len(cands) != 1:
+                continue
+            ents.pop(cue, None)
+            entry = self.gaz.entries[cands[0]]
+            span = Span(doc, cue, e, label=entry.type, span_id=entry.iri)
+            ents[cue] = span
+            ends[e] = span
+            covered.update(range(cue, e))
 
     def _position(self, person: Mention, office: str, owner: str | None, status: str, start: int, end: int) -> PositionMention:
         owner_label = self.gaz.entries[owner].label if owner and owner in self.gaz.entries else None
@@ -376,7 +509,7 @@ class ActorLinker:
         end = ents[k].end
         if end + 2 < se and doc[end].text == "(" and doc[end + 2].text == ")":
             end += 3
-        return end, (ents[k].ent_id_ if doc[j].lower_ == "of" else None)
+        return end, (ents[k].id_ if doc[j].lower_ == "of" else None)
 
     def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
         """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
@@ -398,13 +531,13 @@ class ActorLinker:
             return i
         end, office = offices[j]
         j = end
+        if j < se and (j in ents or self._name_run(doc, j, 5, se) > j):
+            return i
         if j < se and doc[j].lower_ in ("of", "to"):
             parsed = self._of_phrase(doc, j, se, ents, state_at)
             if parsed is not None:
                 j, owner_of = parsed
                 org = owner_of or org
-        if org is None and person.key in self.gaz.entries:
-            org = self.gaz.entries[person.key].nationality
         if not self.gaz.offices[office].is_rank:
-            positions.append(self._position(person, office, org, status, person.start, j))
+            positions.append(self._position(person, office, org or self._default_org(person.key, office), status, person.start, j))
         return j + 1 if j < se and doc[j].text == "," else j
