@@ -67,3 +67,76 @@ def test_actor_linker_no_person_from_capitalised_phrase(annotate):
 def test_actor_linker_currency_prefix_is_not_a_state(annotate):
     doc = annotate("Bilateral trade stands at around US$ 2.8 billion.")
     assert [m.label for m in doc._.ipkg_mentions] == []
+
+
+ACTOR = "https://w3id.org/ipkg/id/actor/"
+
+
+def _positions(doc):
+    return [(p.person.label, p.office_label, p.org_label) for p in doc._.ipkg_positions]
+
+
+def test_actor_linker_title_word_that_starts_a_known_name_stays_in_it(annotate):
+    doc = annotate("Pakistani Foreign Minister Shah Mahmood Qureshi flew to Kabul.")
+    people = [m for m in doc._.ipkg_mentions if m.type == "Person"]
+    assert [p.key for p in people] == [ACTOR + "shah-mahmood-qureshi"]
+    assert _positions(doc) == [(people[0].label, "Foreign Minister", "Pakistan")]
+
+
+def test_actor_linker_weekday_and_office_nouns_are_no_speakers(annotate):
+    doc = annotate("Markets fell sharply. Thursday said little, but the Prime Minister's Office said talks would go on.")
+    assert [m for m in doc._.ipkg_mentions if m.type == "Person"] == []
+    assert ("Prime Minister's Office (Pakistan)", "GovernmentBody") in _labels(doc)
+
+
+def test_actor_linker_demonym_before_lowercase_ministry_names_that_ministry(annotate):
+    doc = annotate("A Chinese foreign ministry spokeswoman, Li Wen, said China was concerned.")
+    assert ("Ministry of Foreign Affairs (China)", "GovernmentBody") in _labels(doc)
+    assert _positions(doc) == [("Li Wen", "Spokesperson", "Ministry of Foreign Affairs (China)")]
+
+
+def test_actor_linker_office_short_form_resolved_by_capital_after_it(annotate):
+    doc = annotate("The Foreign Office in Islamabad issued a short statement about the talks.")
+    assert _labels(doc)[0] == ("Ministry of Foreign Affairs (Pakistan)", "GovernmentBody")
+
+
+def test_actor_linker_office_short_form_left_alone_when_states_compete(annotate):
+    doc = annotate("Iran and Pakistan traded accusations. The Foreign Ministry declined to comment.")
+    assert [lab for lab, _ in _labels(doc)] == ["Iran", "Pakistan"]
+
+
+def test_actor_linker_spokesperson_of_the_named_ministry(annotate):
+    doc = annotate("Pakistan's Foreign Office issued a note. Foreign Office spokesperson Amna Rafiq answered questions.")
+    assert _positions(doc) == [("Amna Rafiq", "Spokesperson", "Ministry of Foreign Affairs (Pakistan)")]
+
+
+def test_actor_linker_its_spokesperson_takes_the_organisation_before_it(annotate):
+    doc = annotate("Pakistan's Foreign Office rejected the claim, and its spokesman, Omar Javed, called it baseless.")
+    assert _positions(doc) == [("Omar Javed", "Spokesperson", "Ministry of Foreign Affairs (Pakistan)")]
+
+
+def test_actor_linker_chief_minister_takes_the_province_not_the_state(annotate):
+    doc = annotate("The delegation later met Chief Minister Murad Ali Shah.")
+    assert _positions(doc) == [("Murad Ali Shah", "Chief Minister", "Sindh")]
+
+
+def test_actor_linker_titled_list_is_not_an_apposition(annotate):
+    doc = annotate("He met Senate Chairman Yousuf Raza Gilani, Prime Minister Shehbaz Sharif and others.")
+    assert ("Yousuf Raza Gilani", "Prime Minister", "Pakistan") not in _positions(doc)
+    assert ("Shehbaz Sharif", "Prime Minister", "Pakistan") in _positions(doc)
+
+
+def test_actor_linker_state_after_titled_name_is_the_office_org(annotate):
+    doc = annotate("In 1960 President Kemal Arslan of Turkey opened the fair.")
+    assert _positions(doc) == [("Kemal Arslan", "President", "Turkey")]
+
+
+def test_actor_linker_unknown_name_with_office_apposition_is_a_person(annotate):
+    doc = annotate("Reza Karimi, deputy governor of Sistan and Baluchestan, confirmed the toll.")
+    assert ("Reza Karimi", "Person") in _labels(doc)
+    assert _positions(doc) == [("Reza Karimi", "Deputy Governor", "Sistan and Baluchestan")]
+
+
+def test_actor_linker_hyphenated_surname_resolves_to_full_mention(annotate):
+    doc = annotate("Hossein Amir-Abdollahian arrived on Monday. Amir-Abdollahian said the talks were useful.")
+    assert {m.key for m in doc._.ipkg_mentions if m.type == "Person"} == {ACTOR + "hossein-amir-abdollahian"}

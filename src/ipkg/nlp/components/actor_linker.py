@@ -270,6 +270,11 @@ class ActorLinker:
                 i += 1
                 continue
             person.nationality = org
+            cue = ents.get(start)
+            if cue is not None and cue.label_ not in ("Person", "State") and cue.end <= person.head_start:
+                institution = self._entry_mention(cue, cue.start, cue.end, "gazetteer")
+                if institution is not None:
+                    add(institution)
             add(person)
             owner = org_from_of or org
             end = person.end
