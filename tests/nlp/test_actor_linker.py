@@ -140,3 +140,23 @@ def test_actor_linker_unknown_name_with_office_apposition_is_a_person(annotate):
 def test_actor_linker_hyphenated_surname_resolves_to_full_mention(annotate):
     doc = annotate("Hossein Amir-Abdollahian arrived on Monday. Amir-Abdollahian said the talks were useful.")
     assert {m.key for m in doc._.ipkg_mentions if m.type == "Person"} == {ACTOR + "hossein-amir-abdollahian"}
+
+
+def test_actor_linker_counterpart_holds_the_same_office(annotate):
+    doc = annotate("Pakistani Interior Minister Mohsin Naqvi met his Iranian counterpart Ali Rostami in Quetta.")
+    assert ("Ali Rostami", "Interior Minister", "Iran") in _positions(doc)
+
+
+def test_actor_linker_non_prefixed_name_is_no_mention(annotate):
+    doc = annotate("Turkey remains a non-NATO partner of the region, officials said.")
+    assert "North Atlantic Treaty Organization" not in [m.label for m in doc._.ipkg_mentions]
+
+
+def test_actor_linker_name_after_determiner_is_no_speaker(annotate):
+    doc = annotate("Diplomats from several Gulf states said they were worried. Many Nordic states said nothing.")
+    assert [m for m in doc._.ipkg_mentions if m.type == "Person"] == []
+
+
+def test_actor_linker_state_inside_an_event_name_is_no_mention(annotate):
+    doc = annotate("Veterans of the Iran–Iraq War marched. The Treaty of Kabul was never ratified by Afghanistan.")
+    assert [m.label for m in doc._.ipkg_mentions] == ["Afghanistan"]

@@ -48,6 +48,8 @@ _LOCATIVE = {"in", "at", "to", "from", "near", "into", "across", "outside", "ins
 _PLACE_NOUNS = {"streets", "city", "capital", "outskirts", "centre", "center", "heart", "suburbs", "airport", "skies"}
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[A-Z][a-zà-ÿ]+)?$")
 _WORD_NUMBERS = {"a", "an", "the", "this", "that"}
+_DETERMINERS = {"the", "a", "an", "other", "many", "some", "several", "all", "these", "those", "both", "most", "few", "each", "every", "no"}
+_NEGATING_PREFIXES = {"non"}
 
 
 def new_actor_key(type_: str, label: str) -> str:
@@ -97,7 +99,8 @@ class ActorLinker:
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(ontology)
         lexicon = load_nominals(ontology)
-        self.nominals = {w: c for w, c in lexicon.items() if c != "notname"}
+        self.nominals = {w: c for w, c in lexicon.items() if c not in ("notname", "namehead")}
+        self.name_heads = frozenset(w for w, c in lexicon.items() if c == "namehead")
         self.not_names = frozenset(w for w, c in lexicon.items() if c == "notname")
         self.tenures = load_tenures(ontology)
         self.speech = load_speech_verbs(ontology)
@@ -164,7 +167,10 @@ class ActorLinker:
         ents = {
             e.start: e
             for e in doc.ents
-            if not any(junk[e.start : e.end]) and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+            if not any(junk[e.start : e.end])
+            and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+            and not self._negated(doc, e.start)
+            and not self._inside_name(doc, e)
         }
         offices: dict[int, tuple[int, str]] = {}
         for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
@@ -217,6 +223,7 @@ class ActorLinker:
             if doc[i].lower_ in ("the",) and i + 1 < n and doc[i + 1].lower_ in _STATUS:
                 j = i + 1
             titles: list[str] = []
+            counterpart = False
             org_from_of: str | None = None
             se = sent_end_of[i]
             while j < se:
@@ -244,6 +251,7 @@ class ActorLinker:
                     j += 4
                 elif doc[j].lower_ in self.nominals and self.nominals[doc[j].lower_] == "person" and (org or titles):
                     titles.append("")
+                    counterpart = True
                     j += 1
                 else:
                     break
@@ -280,6 +288,10 @@ class ActorLinker:
             end = person.end
             if owner is None and end + 1 < se and doc[end].lower_ == "of" and (end + 1) in ents and ents[end + 1].label_ == "State":
                 owner, end = ents[end + 1].id_, ents[end + 1].end
+            if counterpart and org is not None and not any(titles):
+                other = [p for p in positions if p.end <= start and sent_of[p.start] == sent_of[start] and p.org != org]
+                if other:
+                    titles.append(other[-1].office)
             for t in titles:
                 if t and not self.gaz.offices[t].is_rank:
                     positions.append(self._position(person, t, owner or self._default_org(person.key, t), status, start, end))
@@ -324,7 +336,7 @@ class ActorLinker:
                 self._apposition(doc, probe, end, se, ents, offices, state_at, titled)
                 if not titled:
                     continue
-            if end - i == 1 and doc[i].is_sent_start:
+            if (end - i == 1 and doc[i].is_sent_start) or (i > 0 and doc[i - 1].lower_ in _DETERMINERS):
                 continue
             key = self._resolve_short(name, i, mentions, surname_keys)
             if key is None:
@@ -381,6 +393,28 @@ class ActorLinker:
         return doc
 
     # ------------------------------------------------------------------ pieces
+
+    @staticmethod
+    def _negated(doc: Doc, i: int) -> bool:
+        """A name glued to a negating prefix ("non-NATO ally") names no actor."""
+        return i >= 2 and doc[i - 1].text in ("-", "‐") and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_ and doc[i - 2].lower_ in _NEGATING_PREFIXES
+
+    def _inside_name(self, doc: Doc, e: Span) -> bool:
+        """A place or state that is only part of the name of an event, treaty or corridor:
+        "Bangladesh Liberation War", "Iran–Iraq War", "Treaty of Izmir"."""
+        if e.label_ not in ("State", "Place"):
+            return False
+        if e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].lower_ in self.name_heads and doc[e.start - 2].text[:1].isupper():
+            return True
+        j = e.end
+        while j < len(doc) and not doc[j].is_sent_start:
+            t = doc[j]
+            if t.lower_ in self.name_heads and t.text[:1].isupper():
+                return True
+            if not (_NAME_TOKEN.match(t.text) or t.text in ("–", "-", "‐") or t.is_upper):
+                return False
+            j += 1
+        return False
 
     def _default_org(self, person: str, office: str) -> str | None:
         """The organisation of an office the text does not name: the province or other place the
