@@ -160,3 +160,9 @@ def test_actor_linker_name_after_determiner_is_no_speaker(annotate):
 def test_actor_linker_state_inside_an_event_name_is_no_mention(annotate):
     doc = annotate("Veterans of the Iran–Iraq War marched. The Treaty of Kabul was never ratified by Afghanistan.")
     assert [m.label for m in doc._.ipkg_mentions] == ["Afghanistan"]
+
+
+def test_actor_linker_army_name_gives_way_to_army_chief_office(annotate):
+    doc = annotate("Pakistani army chief Asim Munir flew to Kabul. Later the Pakistani army said the border was calm.")
+    assert _positions(doc) == [("Asim Munir", "Chief of Army Staff", "Pakistan")]
+    assert ("Pakistan Army", "MilitaryOrganization") in _labels(doc)

@@ -176,6 +176,7 @@ class ActorLinker:
         for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
             if s not in offices and not junk[s]:
                 offices[s] = (e, doc.vocab.strings[match_id])
+        self._yield_to_offices(doc, ents, offices)
         self._institutions(doc, ents, offices, junk)
         mentions: list[Mention] = []
         positions: list[PositionMention] = []
@@ -415,6 +416,22 @@ class ActorLinker:
                 return False
             j += 1
         return False
+
+    def _yield_to_offices(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> None:
+        """An institution whose name runs into an office gives way to it: "Pakistan's army chief" is
+        Pakistan plus the office, "Pakistani army chief" the demonym plus the office."""
+        for start, e in list(ents.items()):
+            entry = self.gaz.entries.get(e.id_)
+            if entry is None or entry.type in ("Person", "State") or not entry.part_of:
+                continue
+            k = next((k for k in range(e.start + 1, e.end) if k in offices and offices[k][0] > e.end), None)
+            if k is None:
+                continue
+            del ents[start]
+            cut = k - 1 if doc[k - 1].text in _POSSESSIVE else k
+            if cut > start and not (cut - start == 1 and doc[start].text in self.demonyms):
+                state = self.gaz.entries[entry.part_of]
+                ents[start] = Span(doc, start, cut, label=state.type, span_id=state.iri)
 
     def _default_org(self, person: str, office: str) -> str | None:
         """The organisation of an office the text does not name: the province or other place the
