@@ -166,3 +166,8 @@ def test_actor_linker_army_name_gives_way_to_army_chief_office(annotate):
     doc = annotate("Pakistani army chief Asim Munir flew to Kabul. Later the Pakistani army said the border was calm.")
     assert _positions(doc) == [("Asim Munir", "Chief of Army Staff", "Pakistan")]
     assert ("Pakistan Army", "MilitaryOrganization") in _labels(doc)
+
+
+def test_actor_linker_rank_word_at_the_end_of_a_name_is_a_surname(annotate):
+    doc = annotate("The delegation met Chief Minister Syed Kamal Hussain Shah in Hyderabad.")
+    assert [m.label for m in doc._.ipkg_mentions if m.type == "Person"] == ["Syed Kamal Hussain Shah"]

@@ -176,6 +176,7 @@ class ActorLinker:
         for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
             if s not in offices and not junk[s]:
                 offices[s] = (e, doc.vocab.strings[match_id])
+        name_stops = {s for s, (_, iri) in offices.items() if not self.gaz.offices[iri].is_rank}
         self._yield_to_offices(doc, ents, offices)
         self._institutions(doc, ents, offices, junk)
         mentions: list[Mention] = []
@@ -265,7 +266,7 @@ class ActorLinker:
                 e = ents[k]
                 person = self._entry_mention(e, start, e.end, "title")
             elif k < se:
-                end = self._name_run(doc, k, 5, se, offices)
+                end = self._name_run(doc, k, 5, se, name_stops)
                 if end > k and not (k in ents):
                     name = doc[k:end].text
                     key = self._resolve_short(name, k, mentions, surname_keys) if end - k == 1 else None
