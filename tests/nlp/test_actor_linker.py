@@ -171,3 +171,12 @@ def test_actor_linker_army_name_gives_way_to_army_chief_office(annotate):
 def test_actor_linker_rank_word_at_the_end_of_a_name_is_a_surname(annotate):
     doc = annotate("The delegation met Chief Minister Syed Kamal Hussain Shah in Hyderabad.")
     assert [m.label for m in doc._.ipkg_mentions if m.type == "Person"] == ["Syed Kamal Hussain Shah"]
+
+
+def test_actor_linker_name_cut_by_a_glued_citation_mark_is_dropped(annotate):
+    text = (
+        "In 2020 the delegation met Prime Minister Omar Farooq Tarar.[4] Talks followed in the capital.\n"
+        "A later round of talks in Tehran was held without any agreement on the border question."
+    )
+    doc = annotate(text)
+    assert "Omar Farooq" not in [m.label for m in doc._.ipkg_mentions]

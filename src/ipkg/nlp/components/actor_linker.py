@@ -48,6 +48,7 @@ _LOCATIVE = {"in", "at", "to", "from", "near", "into", "across", "outside", "ins
 _PLACE_NOUNS = {"streets", "city", "capital", "outskirts", "centre", "center", "heart", "suburbs", "airport", "skies"}
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[A-Z][a-zà-ÿ]+)?$")
 _WORD_NUMBERS = {"a", "an", "the", "this", "that"}
+_GLUED = re.compile(r"[^\w'’]")
 _DETERMINERS = {"the", "a", "an", "other", "many", "some", "several", "all", "these", "those", "both", "most", "few", "each", "every", "no"}
 _NEGATING_PREFIXES = {"non"}
 
@@ -150,6 +151,8 @@ class ActorLinker:
         while j > i and (doc[j - 1].text in ("-", "‐") or doc[j - 1].text.lower() in _PARTICLES):
             j -= 1
         if j < len(doc) and doc[j].text in ("-", "‐") and not doc[j - 1].whitespace_:
+            return i
+        if i < j < len(doc) and self._junk[j] and _NAME_TOKEN.match(_GLUED.split(doc[j].text)[0]):
             return i
         return j
 
