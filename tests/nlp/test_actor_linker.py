@@ -180,3 +180,8 @@ def test_actor_linker_name_cut_by_a_glued_citation_mark_is_dropped(annotate):
     )
     doc = annotate(text)
     assert "Omar Farooq" not in [m.label for m in doc._.ipkg_mentions]
+
+
+def test_actor_linker_gulf_alone_is_the_persian_gulf_but_not_inside_a_longer_name(annotate):
+    doc = annotate("Tankers crossed the Gulf on Monday. Pirates remain active in the Gulf of Aden.")
+    assert [m.surface for m in doc._.ipkg_mentions if m.label == "Persian Gulf"] == ["Gulf"]

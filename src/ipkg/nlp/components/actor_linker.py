@@ -365,6 +365,8 @@ class ActorLinker:
             entry = self.gaz.entries[key] if key in self.gaz.entries else None
             label = entry.label if entry else form
             type_ = entry.type if entry else "Person"
+            if type_ != "Person" and self._inside_longer_name(doc, s, e, offices):
+                continue
             add(Mention(s, e, s, e, key, label, type_, doc[s:e].text, "short"))
         for i in range(n):
             if taken[i] or junk[i] or doc[i].text not in surname_keys:
@@ -437,6 +439,16 @@ class ActorLinker:
                 state = self.gaz.entries[entry.part_of]
                 ents[start] = Span(doc, start, cut, label=state.type, span_id=state.iri)
 
+    @staticmethod
+    def _inside_longer_name(doc: Doc, s: int, e: int, offices: dict[int, tuple[int, str]]) -> bool:
+        """A short form inside a longer capitalised name: "Gulf of Aden", "Senate Foreign Relations"."""
+        n = len(doc)
+        if e < n and _NAME_TOKEN.match(doc[e].text) and e not in offices:
+            return True
+        if e + 1 < n and doc[e].lower_ == "of" and _NAME_TOKEN.match(doc[e + 1].text):
+            return True
+        return s > 0 and bool(_NAME_TOKEN.match(doc[s - 1].text)) and not doc[s - 1].is_sent_start
+
     def _default_org(self, person: str, office: str) -> str | None:
         """The organisation of an office the text does not name: the province or other place the
         gazetteer knows the person held it in ("Chief Minister" of Sindh), else the person's state."""
@@ -487,7 +499,7 @@ class ActorLinker:
                 cands = [k for k in keys if self.gaz.entries[k].part_of == owner]
             elif (s, e) not in exact:
                 continue
-            elif (e < n and _NAME_TOKEN.match(doc[e].text) and e not in offices) or (s > 0 and _NAME_TOKEN.match(doc[s - 1].text) and not doc[s - 1].is_sent_start):
+            elif self._inside_longer_name(doc, s, e, offices):
                 continue
             else:
                 cands = [k for k in keys if any(x.start < s and x.id_ == k for x in ents.values())]
