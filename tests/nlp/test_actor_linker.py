@@ -185,3 +185,13 @@ def test_actor_linker_name_cut_by_a_glued_citation_mark_is_dropped(annotate):
 def test_actor_linker_gulf_alone_is_the_persian_gulf_but_not_inside_a_longer_name(annotate):
     doc = annotate("Tankers crossed the Gulf on Monday. Pirates remain active in the Gulf of Aden.")
     assert [m.surface for m in doc._.ipkg_mentions if m.label == "Persian Gulf"] == ["Gulf"]
+
+
+def test_actor_linker_short_form_inside_an_office_title_is_no_mention(annotate):
+    doc = annotate("General Mohammad Bagheri, Chief of Staff of the Armed Forces, landed in Islamabad.")
+    assert [m.label for m in doc._.ipkg_mentions] == ["Mohammad Bagheri", "Pakistan"]
+
+
+def test_actor_linker_chief_of_staff_is_its_own_office(annotate):
+    doc = annotate("Nasir Qadri, chief of staff to the president, said the visit was useful.")
+    assert _positions(doc) == [("Nasir Qadri", "Chief of Staff", None)]

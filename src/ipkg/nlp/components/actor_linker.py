@@ -365,7 +365,7 @@ class ActorLinker:
             entry = self.gaz.entries[key] if key in self.gaz.entries else None
             label = entry.label if entry else form
             type_ = entry.type if entry else "Person"
-            if type_ != "Person" and self._inside_longer_name(doc, s, e, offices):
+            if type_ != "Person" and (self._inside_longer_name(doc, s, e, offices) or any(s0 < s < e0 for s0, (e0, _) in offices.items())):
                 continue
             add(Mention(s, e, s, e, key, label, type_, doc[s:e].text, "short"))
         for i in range(n):
@@ -479,7 +479,8 @@ class ActorLinker:
         "Chinese foreign ministry" / "Iran's Foreign Ministry" -> the ministry that is part of
         the state before it; "the Foreign Office" -> the one candidate mentioned earlier, the one
         of the capital after it ("in Islamabad"), or the one whose state is the only candidate
-        state named in the document.
+        state the document names (states, capitals, demonyms, known people's nationalities).
+        Short forms inside an office title ("Chief of Staff of the Armed Forces") are left alone.
         """
         n = len(doc)
         covered = {k for e in ents.values() for k in range(e.start, e.end)}
@@ -487,11 +488,13 @@ class ActorLinker:
         states = {e.id_ for e in ents.values() if e.label_ == "State"}
         states |= {self.gaz.entries[e.id_].capital_of for e in ents.values() if e.id_ in self.gaz.entries} - {None}
         states |= {self.demonyms[t.text] for t in doc if t.text in self.demonyms}
+        states |= {self.gaz.entries[e.id_].nationality for e in ents.values() if e.id_ in self.gaz.entries} - {None}
+        in_office = {k for s0, (e0, _) in offices.items() for k in range(s0, e0)}
         exact = {(s, e): doc.vocab.strings[m] for m, s, e in self.short_forms(doc)}
         found = [(s, e, doc.vocab.strings[m]) for m, s, e in self.owned_forms(doc)]
         found += [(s, e, form) for (s, e), form in exact.items() if form.lower() not in self.owned_lower]
         for s, e, form in sorted(found, key=lambda m: (m[0], -(m[1] - m[0]))):
-            if any(k in covered or junk[k] for k in range(s, e)) or (s in offices and offices[s][0] > e):
+            if any(k in covered or junk[k] or (k in in_office and k not in offices) for k in range(s, e)) or (s in offices and offices[s][0] > e):
                 continue
             keys = [k for k in self.owned_lower.get(form.lower(), self.anaphoric.get(form, [])) if self.gaz.entries[k].type != "Person"]
             owner, cue = self._owner_cue(doc, s, ends)
