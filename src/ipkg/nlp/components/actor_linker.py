@@ -176,10 +176,10 @@ class ActorLinker:
             and not self._inside_name(doc, e)
         }
         offices: dict[int, tuple[int, str]] = {}
-        for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
-            if s not in offices and not junk[s]:
-                offices[s] = (e, doc.vocab.strings[match_id])
-        name_stops = {s for s, (_, iri) in offices.items() if not self.gaz.offices[iri].is_rank}
+        for match_id, o_start, o_end in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if o_start not in offices and not junk[o_start]:
+                offices[o_start] = (o_end, doc.vocab.strings[match_id])
+        name_stops = {k for k, (_, iri) in offices.items() if not self.gaz.offices[iri].is_rank}
         self._yield_to_offices(doc, ents, offices)
         self._institutions(doc, ents, offices, junk)
         mentions: list[Mention] = []
@@ -266,8 +266,8 @@ class ActorLinker:
             k = j + 1 if j < se and doc[j].text == "," else j
             person: Mention | None = None
             if k < se and is_person_ent(k):
-                e = ents[k]
-                person = self._entry_mention(e, start, e.end, "title")
+                ent = ents[k]
+                person = self._entry_mention(ent, start, ent.end, "title")
             elif k < se:
                 end = self._name_run(doc, k, 5, se, name_stops)
                 if end > k and not (k in ents):
@@ -297,9 +297,9 @@ class ActorLinker:
                 other = [p for p in positions if p.end <= start and sent_of[p.start] == sent_of[start] and p.org != org]
                 if other:
                     titles.append(other[-1].office)
-            for t in titles:
-                if t and not self.gaz.offices[t].is_rank:
-                    positions.append(self._position(person, t, owner or self._default_org(person.key, t), status, start, end))
+            for title in titles:
+                if title and not self.gaz.offices[title].is_rank:
+                    positions.append(self._position(person, title, owner or self._default_org(person.key, title), status, start, end))
             i = person.end
             i = self._apposition(doc, person, i, se, ents, offices, state_at, positions)
 
@@ -355,19 +355,19 @@ class ActorLinker:
         mentions.sort(key=lambda m: m.start)
 
         # 4. short forms after a full mention: surnames, "Senate", "Foreign Office"
-        for match_id, s, e in sorted(self.short_forms(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
-            if any(taken[s:e]) or any(junk[s:e]):
+        for match_id, fs, fe in sorted(self.short_forms(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if any(taken[fs:fe]) or any(junk[fs:fe]):
                 continue
             form = doc.vocab.strings[match_id]
-            key = self._resolve_short(form, s, mentions, surname_keys)
+            key = self._resolve_short(form, fs, mentions, surname_keys)
             if key is None:
                 continue
             entry = self.gaz.entries[key] if key in self.gaz.entries else None
             label = entry.label if entry else form
             type_ = entry.type if entry else "Person"
-            if type_ != "Person" and (self._inside_longer_name(doc, s, e, offices) or any(s0 < s < e0 for s0, (e0, _) in offices.items())):
+            if type_ != "Person" and (self._inside_longer_name(doc, fs, fe, offices) or any(s0 < fs < e0 for s0, (e0, _) in offices.items())):
                 continue
-            add(Mention(s, e, s, e, key, label, type_, doc[s:e].text, "short"))
+            add(Mention(fs, fe, fs, fe, key, label, type_, doc[fs:fe].text, "short"))
         for i in range(n):
             if taken[i] or junk[i] or doc[i].text not in surname_keys:
                 continue
@@ -485,10 +485,10 @@ class ActorLinker:
         n = len(doc)
         covered = {k for e in ents.values() for k in range(e.start, e.end)}
         ends = {e.end: e for e in ents.values()}
+        known = [self.gaz.entries[e.id_] for e in ents.values() if e.id_ in self.gaz.entries]
         states = {e.id_ for e in ents.values() if e.label_ == "State"}
-        states |= {self.gaz.entries[e.id_].capital_of for e in ents.values() if e.id_ in self.gaz.entries} - {None}
+        states |= {x for entry in known for x in (entry.capital_of, entry.nationality) if x}
         states |= {self.demonyms[t.text] for t in doc if t.text in self.demonyms}
-        states |= {self.gaz.entries[e.id_].nationality for e in ents.values() if e.id_ in self.gaz.entries} - {None}
         in_office = {k for s0, (e0, _) in offices.items() for k in range(s0, e0)}
         exact = {(s, e): doc.vocab.strings[m] for m, s, e in self.short_forms(doc)}
         found = [(s, e, doc.vocab.strings[m]) for m, s, e in self.owned_forms(doc)]
