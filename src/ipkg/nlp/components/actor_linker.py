@@ -7,12 +7,22 @@ Runs after the gazetteer ``span_ruler`` (``doc.ents`` with label = actor type an
   Reza Amiri Moghaddam", "Field Marshal Asim Munir", with the office as a position;
 - appositions: "Ali Larijani, Secretary of Iran's Supreme National Security Council",
   "the late X, then commander of Y";
-- speakers the gazetteer does not know: "Khalid noted", "according to X";
+- people the gazetteer does not know: speakers ("Khalid noted", "according to X") and names
+  with an office in apposition ("Reza Karimi, deputy governor of Sistan and Baluchestan");
 - short forms (surnames, "the Senate") resolved to a full mention earlier in the document;
+- institutions named by a short form the context settles: "Chinese foreign ministry",
+  "the Foreign Office in Islamabad", "Foreign Office spokesperson X" (the ministry is the office's org);
+- "his Iranian counterpart X" (the office of the person before), "its spokeswoman, X" (the
+  organisation before), "President X of Turkey", and a province the gazetteer knows for a
+  sub-national office ("Chief Minister X" of Sindh);
 - capitals used for their governments ("Tehran said") and kept as places after a preposition
   ("the streets of Islamabad");
 - states behind demonyms and possessives: "Iranian officials", "Pakistan's top leaders",
   "the Israeli aggression".
+
+Not actors: weekdays, months and institution nouns read as names ("Wednesday said"), names
+glued to "non-" ("non-NATO ally"), places inside event, treaty and corridor names ("Bangladesh
+Liberation War", "Treaty of Izmir"), short forms inside longer names ("Gulf of Aden").
 
 The result is ``doc._.ipkg_mentions`` (list of :class:`Mention`), ``doc._.ipkg_positions`` and
 ``doc.ents`` set to the mention heads (label = type, ``kb_id_`` = actor key).
