@@ -7,12 +7,22 @@ Runs after the gazetteer ``span_ruler`` (``doc.ents`` with label = actor type an
   Reza Amiri Moghaddam", "Field Marshal Asim Munir", with the office as a position;
 - appositions: "Ali Larijani, Secretary of Iran's Supreme National Security Council",
   "the late X, then commander of Y";
-- speakers the gazetteer does not know: "Khalid noted", "according to X";
+- people the gazetteer does not know: speakers ("Khalid noted", "according to X") and names
+  with an office in apposition ("Reza Karimi, deputy governor of Sistan and Baluchestan");
 - short forms (surnames, "the Senate") resolved to a full mention earlier in the document;
+- institutions named by a short form the context settles: "Chinese foreign ministry",
+  "the Foreign Office in Islamabad", "Foreign Office spokesperson X" (the ministry is the office's org);
+- "his Iranian counterpart X" (the office of the person before), "its spokeswoman, X" (the
+  organisation before), "President X of Turkey", and a province the gazetteer knows for a
+  sub-national office ("Chief Minister X" of Sindh);
 - capitals used for their governments ("Tehran said") and kept as places after a preposition
   ("the streets of Islamabad");
 - states behind demonyms and possessives: "Iranian officials", "Pakistan's top leaders",
   "the Israeli aggression".
+
+Not actors: weekdays, months and institution nouns read as names ("Wednesday said"), names
+glued to "non-" ("non-NATO ally"), places inside event, treaty and corridor names ("Bangladesh
+Liberation War", "Treaty of Izmir"), short forms inside longer names ("Gulf of Aden").
 
 The result is ``doc._.ipkg_mentions`` (list of :class:`Mention`), ``doc._.ipkg_positions`` and
 ``doc.ents`` set to the mention heads (label = type, ``kb_id_`` = actor key).
@@ -22,17 +32,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Namespace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs
+from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir
 from ..annotations import Mention, PositionMention
 from .cleaner import junk_mask
 
-__all__ = ["ActorLinker", "new_actor_key"]
+__all__ = ["ActorLinker", "load_tenures", "new_actor_key"]
+
+_IPKG = Namespace("https://w3id.org/ipkg/ontology#")
 
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _PARTICLES = {"al", "ul", "ud", "ur", "bin", "ibn", "e", "el", "de", "van", "von", "der", "da", "di"}
@@ -42,6 +58,9 @@ _LOCATIVE = {"in", "at", "to", "from", "near", "into", "across", "outside", "ins
 _PLACE_NOUNS = {"streets", "city", "capital", "outskirts", "centre", "center", "heart", "suburbs", "airport", "skies"}
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[A-Z][a-zà-ÿ]+)?$")
 _WORD_NUMBERS = {"a", "an", "the", "this", "that"}
+_GLUED = re.compile(r"[^\w'’]")
+_DETERMINERS = {"the", "a", "an", "other", "many", "some", "several", "all", "these", "those", "both", "most", "few", "each", "every", "no"}
+_NEGATING_PREFIXES = {"non"}
 
 
 def new_actor_key(type_: str, label: str) -> str:
@@ -55,13 +74,46 @@ def new_actor_key(type_: str, label: str) -> str:
     return f"new:{type_}:{label}"
 
 
+@lru_cache(maxsize=8)
+def load_tenures(folder: str | None = None) -> dict[tuple[str, str], frozenset[str]]:
+    """The organisations the gazetteer says a person held an office of.
+
+    Parameters
+    ----------
+    folder
+        The ontology folder; defaults to :func:`ipkg.resources.ontology_dir`.
+
+    Returns
+    -------
+    dict
+        ``(person IRI, office IRI)`` -> the organisation IRIs of that person's tenures of the office.
+
+    Examples
+    --------
+    >>> load_tenures()[("https://w3id.org/ipkg/id/actor/murad-ali-shah", "https://w3id.org/ipkg/id/office/chief-minister")]
+    frozenset({'https://w3id.org/ipkg/id/actor/sindh'})
+    """
+    g = Graph()
+    g.parse(Path(folder or ontology_dir()) / "actors.ttl", format="turtle")
+    out: dict[tuple[str, str], set[str]] = {}
+    for person, tenure in g.subject_objects(_IPKG.holds):
+        office, org = g.value(tenure, _IPKG.office), g.value(tenure, _IPKG.organization)
+        if office is not None and org is not None:
+            out.setdefault((str(person), str(office)), set()).add(str(org))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 class ActorLinker:
     """spaCy component: turns gazetteer entities and titled names into canonical actor mentions."""
 
     def __init__(self, nlp: Language, name: str = "ipkg_actor_linker", *, ontology: str | None = None) -> None:
         self.name = name
         self.gaz: Gazetteer = load_gazetteer(ontology)
-        self.nominals = load_nominals(ontology)
+        lexicon = load_nominals(ontology)
+        self.nominals = {w: c for w, c in lexicon.items() if c not in ("notname", "namehead")}
+        self.name_heads = frozenset(w for w, c in lexicon.items() if c == "namehead")
+        self.not_names = frozenset(w for w, c in lexicon.items() if c == "notname")
+        self.tenures = load_tenures(ontology)
         self.speech = load_speech_verbs(ontology)
         self.demonyms = self.gaz.demonyms()
         self.anaphoric = self.gaz.anaphoric()
@@ -71,6 +123,13 @@ class ActorLinker:
         self.short_forms = PhraseMatcher(nlp.vocab, attr="ORTH")
         for form in self.anaphoric:
             self.short_forms.add(form, [nlp.make_doc(form)])
+        self.owned_lower: dict[str, list[str]] = {}
+        for form, keys in self.anaphoric.items():
+            if form.lower() not in self.nominals and any(self.gaz.entries[k].part_of and self.gaz.entries[k].type != "Person" for k in keys):
+                self.owned_lower.setdefault(form.lower(), []).extend(k for k in keys if k not in self.owned_lower.get(form.lower(), []))
+        self.owned_forms = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for form in self.owned_lower:
+            self.owned_forms.add(form, [nlp.make_doc(form)])
         for ext in ("ipkg_mentions", "ipkg_positions"):
             if not Doc.has_extension(ext):
                 Doc.set_extension(ext, default=None)
@@ -78,7 +137,7 @@ class ActorLinker:
     # ------------------------------------------------------------------ helpers
 
     def _entry_mention(self, span: Span, start: int, end: int, source: str) -> Mention | None:
-        entry = self.gaz.entries.get(span.ent_id_)
+        entry = self.gaz.entries.get(span.id_)
         if entry is None:
             return None
         return Mention(start, end, span.start, span.end, entry.iri, entry.label, entry.type, span.text, source)
@@ -91,7 +150,7 @@ class ActorLinker:
             t = doc[j]
             if j in stops:
                 break
-            if _NAME_TOKEN.match(t.text) and not self._junk[j]:
+            if _NAME_TOKEN.match(t.text) and not self._junk[j] and t.lower_ not in self.not_names:
                 j += 1
             elif t.text in ("-", "‐") and j > i and j + 1 < sent_end and (doc[j + 1].text.lower() in _PARTICLES or _NAME_TOKEN.match(doc[j + 1].text)) and not t.whitespace_ and not doc[j - 1].whitespace_:
                 j += 1
@@ -102,6 +161,8 @@ class ActorLinker:
         while j > i and (doc[j - 1].text in ("-", "‐") or doc[j - 1].text.lower() in _PARTICLES):
             j -= 1
         if j < len(doc) and doc[j].text in ("-", "‐") and not doc[j - 1].whitespace_:
+            return i
+        if i < j < len(doc) and self._junk[j] and _NAME_TOKEN.match(_GLUED.split(doc[j].text)[0]):
             return i
         return j
 
@@ -119,12 +180,18 @@ class ActorLinker:
         ents = {
             e.start: e
             for e in doc.ents
-            if not any(junk[e.start : e.end]) and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+            if not any(junk[e.start : e.end])
+            and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+            and not self._negated(doc, e.start)
+            and not self._inside_name(doc, e)
         }
         offices: dict[int, tuple[int, str]] = {}
-        for match_id, s, e in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
-            if s not in offices and not junk[s]:
-                offices[s] = (e, doc.vocab.strings[match_id])
+        for match_id, o_start, o_end in sorted(self.offices(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if o_start not in offices and not junk[o_start]:
+                offices[o_start] = (o_end, doc.vocab.strings[match_id])
+        name_stops = {k for k, (_, iri) in offices.items() if not self.gaz.offices[iri].is_rank}
+        self._yield_to_offices(doc, ents, offices)
+        self._institutions(doc, ents, offices, junk)
         mentions: list[Mention] = []
         positions: list[PositionMention] = []
         taken = [False] * n
@@ -137,14 +204,14 @@ class ActorLinker:
             """A possessor or demonym at ``i``: (state or org IRI, end index of the cue)."""
             if i >= n:
                 return None, i
-            if doc[i].text in self.demonyms:
-                return self.demonyms[doc[i].text], i + 1
             if i in ents and ents[i].label_ != "Person":
                 e = ents[i]
                 if e.end < n and doc[e.end].text in _POSSESSIVE:
-                    return e.ent_id_, e.end + 1
+                    return e.id_, e.end + 1
                 if e.end < n and (e.end in offices) and sent_of[e.end] == sent_of[i]:
-                    return e.ent_id_, e.end
+                    return e.id_, e.end
+            if doc[i].text in self.demonyms:
+                return self.demonyms[doc[i].text], i + 1
             return None, i
 
         def add(m: Mention) -> None:
@@ -160,16 +227,24 @@ class ActorLinker:
             if taken[i] or junk[i]:
                 i += 1
                 continue
+            if is_person_ent(i):
+                i += 1
+                continue
             start = i
             status = "current"
             org, j = state_at(i)
+            if doc[i].lower_ == "its" and i + 1 < n and ((i + 1) in offices or doc[i + 1].lower_ in _TITLE_FILLER):
+                org, j = self._antecedent_org(doc, i, ents, sent_of), i + 1
             if doc[i].lower_ in ("the",) and i + 1 < n and doc[i + 1].lower_ in _STATUS:
                 j = i + 1
             titles: list[str] = []
+            counterpart = False
             org_from_of: str | None = None
             se = sent_end_of[i]
             while j < se:
                 low = doc[j].lower_
+                if j > start and is_person_ent(j):
+                    break
                 if j in offices:
                     end, iri = offices[j]
                     titles.append(iri)
@@ -191,6 +266,7 @@ class ActorLinker:
                     j += 4
                 elif doc[j].lower_ in self.nominals and self.nominals[doc[j].lower_] == "person" and (org or titles):
                     titles.append("")
+                    counterpart = True
                     j += 1
                 else:
                     break
@@ -200,10 +276,10 @@ class ActorLinker:
             k = j + 1 if j < se and doc[j].text == "," else j
             person: Mention | None = None
             if k < se and is_person_ent(k):
-                e = ents[k]
-                person = self._entry_mention(e, start, e.end, "title")
+                ent = ents[k]
+                person = self._entry_mention(ent, start, ent.end, "title")
             elif k < se:
-                end = self._name_run(doc, k, 5, se, offices)
+                end = self._name_run(doc, k, 5, se, name_stops)
                 if end > k and not (k in ents):
                     name = doc[k:end].text
                     key = self._resolve_short(name, k, mentions, surname_keys) if end - k == 1 else None
@@ -217,13 +293,23 @@ class ActorLinker:
                 i += 1
                 continue
             person.nationality = org
+            cue = ents.get(start)
+            if cue is not None and cue.label_ not in ("Person", "State") and cue.end <= person.head_start:
+                institution = self._entry_mention(cue, cue.start, cue.end, "gazetteer")
+                if institution is not None:
+                    add(institution)
             add(person)
             owner = org_from_of or org
-            if owner is None and person.key in self.gaz.entries:
-                owner = self.gaz.entries[person.key].nationality
-            for t in titles:
-                if t and not self.gaz.offices[t].is_rank:
-                    positions.append(self._position(person, t, owner, status, start, person.end))
+            end = person.end
+            if owner is None and end + 1 < se and doc[end].lower_ == "of" and (end + 1) in ents and ents[end + 1].label_ == "State":
+                owner, end = ents[end + 1].id_, ents[end + 1].end
+            if counterpart and org is not None and not any(titles):
+                other = [p for p in positions if p.end <= start and sent_of[p.start] == sent_of[start] and p.org != org]
+                if other:
+                    titles.append(other[-1].office)
+            for title in titles:
+                if title and not self.gaz.offices[title].is_rank:
+                    positions.append(self._position(person, title, owner or self._default_org(person.key, title), status, start, end))
             i = person.end
             i = self._apposition(doc, person, i, se, ents, offices, state_at, positions)
 
@@ -256,30 +342,42 @@ class ActorLinker:
             after = doc[end].lower_ if end < n else ""
             before = doc[i - 2 : i].text.lower() if i >= 2 else ""
             speech = after in self.speech and end < n and sent_of[end] == sent_of[i]
-            if not (speech or before == "according to"):
-                continue
-            if end - i == 1 and doc[i].is_sent_start:
-                continue
             name = doc[i:end].text
-            key = self._resolve_short(name, i, mentions, surname_keys) if end - i == 1 else None
+            titled: list[PositionMention] = []
+            if not (speech or before == "according to"):
+                if end - i < 2 or any(k in ents for k in range(i, end)):
+                    continue
+                probe = Mention(i, end, i, end, new_actor_key("Person", name), name, "Person", name, "apposition")
+                self._apposition(doc, probe, end, se, ents, offices, state_at, titled)
+                if not titled:
+                    continue
+            if (end - i == 1 and doc[i].is_sent_start) or (i > 0 and doc[i - 1].lower_ in _DETERMINERS):
+                continue
+            key = self._resolve_short(name, i, mentions, surname_keys)
             if key is None:
                 key = new_actor_key("Person", name)
             label = self.gaz.entries[key].label if key in self.gaz.entries else next((m.label for m in mentions if m.key == key), name)
-            add(Mention(i, end, i, end, key, label, "Person", name, "speaker"))
+            m = Mention(i, end, i, end, key, label, "Person", name, "apposition" if titled else "speaker")
+            add(m)
+            for pos in titled:
+                pos.person = m
+            positions.extend(titled)
         mentions.sort(key=lambda m: m.start)
 
         # 4. short forms after a full mention: surnames, "Senate", "Foreign Office"
-        for match_id, s, e in sorted(self.short_forms(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
-            if any(taken[s:e]) or any(junk[s:e]):
+        for match_id, fs, fe in sorted(self.short_forms(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if any(taken[fs:fe]) or any(junk[fs:fe]):
                 continue
             form = doc.vocab.strings[match_id]
-            key = self._resolve_short(form, s, mentions, surname_keys)
+            key = self._resolve_short(form, fs, mentions, surname_keys)
             if key is None:
                 continue
             entry = self.gaz.entries[key] if key in self.gaz.entries else None
             label = entry.label if entry else form
             type_ = entry.type if entry else "Person"
-            add(Mention(s, e, s, e, key, label, type_, doc[s:e].text, "short"))
+            if type_ != "Person" and (self._inside_longer_name(doc, fs, fe, offices) or any(s0 < fs < e0 for s0, (e0, _) in offices.items())):
+                continue
+            add(Mention(fs, fe, fs, fe, key, label, type_, doc[fs:fe].text, "short"))
         for i in range(n):
             if taken[i] or junk[i] or doc[i].text not in surname_keys:
                 continue
@@ -312,6 +410,126 @@ class ActorLinker:
         return doc
 
     # ------------------------------------------------------------------ pieces
+
+    @staticmethod
+    def _negated(doc: Doc, i: int) -> bool:
+        """A name glued to a negating prefix ("non-NATO ally") names no actor."""
+        return i >= 2 and doc[i - 1].text in ("-", "‐") and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_ and doc[i - 2].lower_ in _NEGATING_PREFIXES
+
+    def _inside_name(self, doc: Doc, e: Span) -> bool:
+        """A place or state that is only part of the name of an event, treaty or corridor:
+        "Bangladesh Liberation War", "Iran–Iraq War", "Treaty of Izmir"."""
+        if e.label_ not in ("State", "Place"):
+            return False
+        if e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].lower_ in self.name_heads and doc[e.start - 2].text[:1].isupper():
+            return True
+        j = e.end
+        while j < len(doc) and not doc[j].is_sent_start:
+            t = doc[j]
+            if t.lower_ in self.name_heads and t.text[:1].isupper():
+                return True
+            if not (_NAME_TOKEN.match(t.text) or t.text in ("–", "-", "‐") or t.is_upper):
+                return False
+            j += 1
+        return False
+
+    def _yield_to_offices(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> None:
+        """An institution whose name runs into an office gives way to it: "Pakistan's army chief" is
+        Pakistan plus the office, "Pakistani army chief" the demonym plus the office."""
+        for start, e in list(ents.items()):
+            entry = self.gaz.entries.get(e.id_)
+            if entry is None or entry.type in ("Person", "State") or not entry.part_of:
+                continue
+            k = next((k for k in range(e.start + 1, e.end) if k in offices and offices[k][0] > e.end), None)
+            if k is None:
+                continue
+            del ents[start]
+            cut = k - 1 if doc[k - 1].text in _POSSESSIVE else k
+            if cut > start and not (cut - start == 1 and doc[start].text in self.demonyms):
+                state = self.gaz.entries[entry.part_of]
+                ents[start] = Span(doc, start, cut, label=state.type, span_id=state.iri)
+
+    @staticmethod
+    def _inside_longer_name(doc: Doc, s: int, e: int, offices: dict[int, tuple[int, str]]) -> bool:
+        """A short form inside a longer capitalised name: "Gulf of Aden", "Senate Foreign Relations"."""
+        n = len(doc)
+        if e < n and _NAME_TOKEN.match(doc[e].text) and e not in offices:
+            return True
+        if e + 1 < n and doc[e].lower_ == "of" and _NAME_TOKEN.match(doc[e + 1].text):
+            return True
+        return s > 0 and bool(_NAME_TOKEN.match(doc[s - 1].text)) and not doc[s - 1].is_sent_start
+
+    def _default_org(self, person: str, office: str) -> str | None:
+        """The organisation of an office the text does not name: the province or other place the
+        gazetteer knows the person held it in ("Chief Minister" of Sindh), else the person's state."""
+        held = [o for o in self.tenures.get((person, office), ()) if o in self.gaz.entries and self.gaz.entries[o].type == "Place"]
+        if len(held) == 1:
+            return held[0]
+        entry = self.gaz.entries.get(person)
+        return entry.nationality if entry else None
+
+    def _antecedent_org(self, doc: Doc, i: int, ents: dict[int, Span], sent_of: list[int]) -> str | None:
+        """ "its" at ``i``: the last organisation or state named before it in the sentence."""
+        before = [e for s, e in ents.items() if e.end <= i and sent_of[s] == sent_of[i] and e.label_ not in ("Person", "Place")]
+        return max(before, key=lambda e: e.start).id_ if before else None
+
+    def _owner_cue(self, doc: Doc, s: int, ends: dict[int, Span]) -> tuple[str | None, int]:
+        """A state right before ``s``: demonym, "X's" or "X" (state IRI, start of the cue)."""
+        if s >= 1 and doc[s - 1].text in self.demonyms:
+            return self.demonyms[doc[s - 1].text], s - 1
+        k = s - 1 if s >= 1 and doc[s - 1].text in _POSSESSIVE else s
+        e = ends.get(k)
+        if e is not None and e.label_ == "State":
+            return e.id_, e.start
+        return None, s
+
+    def _institutions(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]], junk: list[bool]) -> None:
+        """Add to ``ents`` the institutions named by a short form that the context resolves.
+
+        "Chinese foreign ministry" / "Iran's Foreign Ministry" -> the ministry that is part of
+        the state before it; "the Foreign Office" -> the one candidate mentioned earlier, the one
+        of the capital after it ("in Islamabad"), or the one whose state is the only candidate
+        state the document names (states, capitals, demonyms, known people's nationalities).
+        Short forms inside an office title ("Chief of Staff of the Armed Forces") are left alone.
+        """
+        n = len(doc)
+        covered = {k for e in ents.values() for k in range(e.start, e.end)}
+        ends = {e.end: e for e in ents.values()}
+        known = [self.gaz.entries[e.id_] for e in ents.values() if e.id_ in self.gaz.entries]
+        states = {e.id_ for e in ents.values() if e.label_ == "State"}
+        states |= {x for entry in known for x in (entry.capital_of, entry.nationality) if x}
+        states |= {self.demonyms[t.text] for t in doc if t.text in self.demonyms}
+        in_office = {k for s0, (e0, _) in offices.items() for k in range(s0, e0)}
+        exact = {(s, e): doc.vocab.strings[m] for m, s, e in self.short_forms(doc)}
+        found = [(s, e, doc.vocab.strings[m]) for m, s, e in self.owned_forms(doc)]
+        found += [(s, e, form) for (s, e), form in exact.items() if form.lower() not in self.owned_lower]
+        for s, e, form in sorted(found, key=lambda m: (m[0], -(m[1] - m[0]))):
+            if any(k in covered or junk[k] or (k in in_office and k not in offices) for k in range(s, e)) or (s in offices and offices[s][0] > e):
+                continue
+            keys = [k for k in self.owned_lower.get(form.lower(), self.anaphoric.get(form, [])) if self.gaz.entries[k].type != "Person"]
+            owner, cue = self._owner_cue(doc, s, ends)
+            if owner is not None:
+                cands = [k for k in keys if self.gaz.entries[k].part_of == owner]
+            elif (s, e) not in exact:
+                continue
+            elif self._inside_longer_name(doc, s, e, offices):
+                continue
+            else:
+                cands = [k for k in keys if any(x.start < s and x.id_ == k for x in ents.values())]
+                if not cands and len(keys) > 1 and e + 1 < n and doc[e].lower_ in ("in", "at") and (e + 1) in ents:
+                    place = self.gaz.entries.get(ents[e + 1].id_)
+                    where = place.capital_of or place.iri if place else None
+                    cands = [k for k in keys if self.gaz.entries[k].part_of == where]
+                if not cands:
+                    cands = keys if len(keys) == 1 else [k for k in keys if self.gaz.entries[k].part_of in states]
+            if len(cands) != 1:
+                continue
+            ents.pop(cue, None)
+            entry = self.gaz.entries[cands[0]]
+            span = Span(doc, cue, e, label=entry.type, span_id=entry.iri)
+            ents[cue] = span
+            ends[e] = span
+            covered.update(range(cue, e))
 
     def _position(self, person: Mention, office: str, owner: str | None, status: str, start: int, end: int) -> PositionMention:
         owner_label = self.gaz.entries[owner].label if owner and owner in self.gaz.entries else None
@@ -376,7 +594,7 @@ class ActorLinker:
         end = ents[k].end
         if end + 2 < se and doc[end].text == "(" and doc[end + 2].text == ")":
             end += 3
-        return end, (ents[k].ent_id_ if doc[j].lower_ == "of" else None)
+        return end, (ents[k].id_ if doc[j].lower_ == "of" else None)
 
     def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
         """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
@@ -398,13 +616,13 @@ class ActorLinker:
             return i
         end, office = offices[j]
         j = end
+        if j < se and (j in ents or self._name_run(doc, j, 5, se) > j):
+            return i
         if j < se and doc[j].lower_ in ("of", "to"):
             parsed = self._of_phrase(doc, j, se, ents, state_at)
             if parsed is not None:
                 j, owner_of = parsed
                 org = owner_of or org
-        if org is None and person.key in self.gaz.entries:
-            org = self.gaz.entries[person.key].nationality
         if not self.gaz.offices[office].is_rank:
-            positions.append(self._position(person, office, org, status, person.start, j))
+            positions.append(self._position(person, office, org or self._default_org(person.key, office), status, person.start, j))
         return j + 1 if j < se and doc[j].text == "," else j
