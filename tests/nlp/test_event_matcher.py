@@ -232,3 +232,28 @@ def test_meetings_across_phrasing(annotate, text, expected):
 def test_during_a_meeting_takes_the_sentence_subject(annotate):
     doc = annotate("On 4 March 2024, Recep Tayyip Erdogan praised Qatar during a meeting on Monday with Sheikh Tamim bin Hamad Al Thani.", published=dt.date(2024, 3, 6))
     assert ("meeting", ["Recep Tayyip Erdoğan"], ["Tamim bin Hamad Al Thani"]) in [e[:3] for e in _events(doc)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # talks in the host's capital by a foreigner are that foreigner's visit
+        ("On 3 May 2016, Recep Tayyip Erdogan and Nawaz Sharif held talks in Islamabad.", ("visit", ["Recep Tayyip Erdoğan"], ["Pakistan"], "2016-05-03")),
+        # "during a visit to X, A and B signed": the visitor, not the host
+        ("On 4 May 2016, during a visit to Tehran, Nawaz Sharif and Hassan Rouhani signed an energy agreement.", ("visit", ["Nawaz Sharif"], ["Iran"], "2016-05-04")),
+        # "X of Y made history as the first ... to undertake a visit"
+        ("Zhou Enlai of China made history as the first head of any government to undertake an official state visit to Pakistan in April 1956.", ("visit", ["Zhou Enlai"], ["Pakistan"], "1956-04")),
+    ],
+)
+def test_visits_across_phrasing(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_a_resident_ambassador_meeting_in_the_capital_is_no_visit(annotate):
+    doc = annotate("In a meeting with Iranian Ambassador Reza Amiri Moghadam on 3 May 2024 in Islamabad, Khawaja Asif praised Iran.")
+    assert not [e for e in doc._.ipkg_events if e.kind == "visit"]
+
+
+def test_an_ongoing_visit_is_dated_to_the_month(annotate):
+    doc = annotate("Dar met Ali Larijani, who is on an official visit to Islamabad, on 25 November 2025.")
+    assert ("visit", ["Ali Larijani"], ["Pakistan"], "2025-11") in _events(doc)

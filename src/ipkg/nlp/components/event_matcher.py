@@ -32,12 +32,14 @@ _SKIP_LEFT = {
 _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "from", "about", "over", "regarding", "into", "across", "throughout", "inside", "within"}
 _OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "following", *"a one two three four five six seven".split()}
 _HABITUAL = {"consistently", "consistent", "always", "routinely", "traditionally", "historically", "usually", "long-standing", "longstanding", "long-term", "often", "generally"}
+_RESIDENT_OFFICES = {"ambassador", "high commissioner", "chargé d'affaires", "consul general", "envoy", "defence attaché"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
 _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "slated"}
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
+_ORDINAL_FRAME = {"the", "as", "was", "is", "became", "becomes", "become", "made", "makes", "history", "also"}
 _APPOS_START = {"for", "in", "however", "a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
 _BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
 _NEGATION = {"not", "never", "n't", "no", "neither", "nor", "refused", "declined"}
@@ -206,9 +208,10 @@ class ArgumentFinder:
         previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < s and ev.actors]
         while k >= sent.start:
             t = doc[k]
-            if t.lower_ == "to" and any(doc[c].lower_ in _ORDINAL for c in range(max(sent.start, k - 3), k)):
+            if t.lower_ == "to" and any(doc[c].lower_ in _ORDINAL for c in range(max(sent.start, k - 6), k)):
+                # "X was / became / made history as the first head of state to visit"
                 k = next(c for c in range(k - 1, sent.start - 1, -1) if doc[c].lower_ in _ORDINAL) - 1
-                if k >= sent.start and doc[k].lower_ == "the":
+                while k >= sent.start and doc[k].lower_ in _ORDINAL_FRAME:
                     k -= 1
                 continue
             participle = t.text == "," and doc[s].lower_.endswith("ing") and k == s - 1
@@ -236,7 +239,9 @@ class ArgumentFinder:
                 m = self._end_at[k + 1]
                 before = doc[m.start - 1].lower_ if m.start > sent.start else ""
                 clause_subject = before in _SUBORDINATORS and all(self._in_date[c] or doc[c].lower_ in _SKIP_LEFT for c in range(m.end, s))
-                if before in _LOCATIVE | {"of", "to", "by", "with", "for"} and not clause_subject:
+                if before == "of" and (m.start - 1) in self._end_at and self._end_at[m.start - 1].type == "Person":
+                    m = self._end_at[m.start - 1]  # "Pahlavi of Iran"
+                elif before in _LOCATIVE | {"of", "to", "by", "with", "for"} and not clause_subject:
                     return []
                 return self._coordinated_left(doc, m, sent.start)
             if t.lower_ in _SKIP_LEFT or t.lower_ in _OFFSET_WORDS or self._in_date[k] or (t.is_alpha and t.lower_.endswith("ly") and len(t) > 4):
@@ -373,7 +378,7 @@ class EventMatcher(ArgumentFinder):
             if first_seen.get(" ".join(sent.text.split()), sent.start) != sent.start:
                 continue
             left = [t.lower_ for t in doc[max(sent.start, s - 3) : s]]
-            ordinal = any(w in _ORDINAL for w in left)
+            ordinal = any(t.lower_ in _ORDINAL for t in doc[max(sent.start, s - 7) : s])
             if any(w in _NEGATION for w in left) or any(w in _IRREALIS and not (w == "to" and ordinal) for w in left[-2:]):
                 continue
             if any(t.lower_ in ("if", "unless", "whether") for t in doc[sent.start : s]):
@@ -389,10 +394,15 @@ class EventMatcher(ArgumentFinder):
             if ev is None:
                 continue
             self._date(doc, ev, sent, events)
+            if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
+                ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
             if self.kinds[ev.kind].category == "strike":
                 ev.casualties = self._casualties(sent.text)
             events.append(ev)
             out_spans.append(Span(doc, s, e, label=ev.kind))
+        for visit in self._visits_from_talks(doc, events):
+            events.append(visit)
+            out_spans.append(Span(doc, visit.start, visit.end, label=visit.kind))
         self._link_denials(events)
         keep = [i for i, ev in enumerate(events) if ev.targets]
         events = [events[i] for i in keep]
@@ -430,7 +440,7 @@ class EventMatcher(ArgumentFinder):
             actors, targets = self.object(doc, e, sent), self.subject(doc, s, sent)
         elif trig.frame == "nominal":
             actors = self.possessor(doc, s, sent)
-            if not actors and category == "meeting" and s - 2 >= sent.start and doc[s - 2].lower_ in ("during", "at", "in") and doc[s - 1].lower_ in ("a", "an", "the"):
+            if not actors and category in ("meeting", "visit") and s - 2 >= sent.start and doc[s - 2].lower_ in ("during", "at", "in") and doc[s - 1].lower_ in ("a", "an", "the"):
                 actors = self._sentence_subject(doc, sent, s)
             if not actors and e < sent.end and doc[e].lower_ == "by":
                 actors = self.object(doc, e + 1, sent, window=1)
@@ -484,7 +494,7 @@ class EventMatcher(ArgumentFinder):
                 elif t.type == "State":
                     dest.append(t)
             targets = dest[:1]
-            actors = [a for a in actors if a.type in _STATEISH]
+            actors = [a for a in actors if a.type in _STATEISH and not (targets and self._state_of(a) == targets[0].key)]
             if not targets or not actors:
                 return None
         elif category == "strike":
@@ -511,6 +521,10 @@ class EventMatcher(ArgumentFinder):
         while k < before and (self._in_date[k] or doc[k].lower_ in ("on", "in", ",", "later", "earlier", "meanwhile")):
             k += 1
         m = self._start_at.get(k)
+        if m is None and doc[k].lower_ in ("during", "at", "in") and k == before - 2:
+            # "During a visit to Tehran, Zardari and ... signed": the subject after the phrase
+            comma = next((c for c in range(before, min(sent.end, before + 10)) if doc[c].text == ","), None)
+            m = self._start_at.get(comma + 1) if comma is not None else None
         if m is None or m.type in ("Place", "Project"):
             return []
         return self._coordinated_right(doc, m, sent.end)
@@ -529,6 +543,40 @@ class EventMatcher(ArgumentFinder):
             return []
         parties = {m.key: m for m in earlier[-1].actors + earlier[-1].targets}
         return list(parties.values()) if len(parties) == 2 else []
+
+    def _state_of(self, m: Mention) -> str | None:
+        """The state an actor belongs to: itself, the text's nationality cue, or the gazetteer's."""
+        if m.type == "State":
+            return m.key
+        entry = self.gaz.entries.get(m.key)
+        return m.nationality or (entry.nationality if entry else None)
+
+    def _visits_from_talks(self, doc: Doc, events: list[EventMention]) -> list[EventMention]:
+        """Talks held in a city of one state by someone from another state, with someone of
+        the host state, are that visitor's visit ("Khan and Rouhani held talks in Tehran")."""
+        out: list[EventMention] = []
+        for ev in events:
+            if self.kinds[ev.kind].category != "meeting" or ev.place is None:
+                continue
+            entry = self.gaz.entries.get(ev.place.key)
+            host = entry and (entry.capital_of or entry.part_of)
+            if not host or host not in self.gaz.entries:
+                continue
+            parties = ev.actors + ev.targets
+            resident = {p.person.key for p in doc._.ipkg_positions or [] if p.office_label.lower() in _RESIDENT_OFFICES}
+            visitors = [m for m in parties if m.type == "Person" and self._state_of(m) not in (None, host) and m.key not in resident]
+            hosts = [m for m in parties if self._state_of(m) == host]
+            if not visitors or not hosts or len(visitors) + len(hosts) != len(parties):
+                continue
+            if any(o.kind == "visit" and {m.key for m in o.actors} >= {m.key for m in visitors} and o.targets and o.targets[0].key == host for o in events):
+                continue
+            se = self.gaz.entries[host]
+            p = ev.place
+            dest = Mention(p.start, p.end, p.head_start, p.head_end, se.iri, se.label, se.type, p.surface, "place-of")
+            visit = EventMention("visit", ev.start, ev.end, visitors, [dest], p)
+            visit.date, visit.end_date = ev.date, ev.end_date
+            out.append(visit)
+        return out
 
     def _reporter(self, doc: Doc, actors: list[Mention], sent: Span) -> list[Mention]:
         """ "He reiterated that Pakistan stands with Iran": a stance in a clause reported by a
