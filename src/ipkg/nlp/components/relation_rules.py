@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -15,13 +16,12 @@ from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 __all__ = ["RelationRules", "find_figures"]
 
 _MULT = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_MONEY = re.compile(
-    r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
-    r"(?P<per>\s*(?:per|/)\s*(?P<perunit>million BTUs?|MMBtu|GJ|barrel|ton(?:ne)?))?"
-)
-_COUNT = r"(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
-_PERUNIT = {"million btu": "MMBtu", "million btus": "MMBtu", "mmbtu": "MMBtu", "gj": "GJ", "barrel": "barrel", "ton": "ton", "tonne": "ton"}
-_TARGET = re.compile(r"\b(?:raise|raising|increase|increasing|boost|boosting|double|take|taking|expand|expanding)\b[^.]{0,60}\bto\s*$", re.IGNORECASE)
+_NUM = r"\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS)
+_CURRENCY = r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
+_COUNT = r"(?P<num>" + _NUM + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
+_AUX = r"(?:who\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)?\s*(?:all\s+|also\s+)?"
+_NOT_ADJ = {"its", "his", "her", "their", "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with", "were", "was", "are", "is", "had", "have", "has"}
+_HEDGE_BEFORE = r"(?:at\s+least|some|about|around|nearly|almost|more\s+than|over|up\s+to|another|all)"
 
 
 def _number(raw: str) -> float:
@@ -29,8 +29,49 @@ def _number(raw: str) -> float:
     return float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
 
 
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+class _FigureLexicon:
+    """The regular expressions built from ``lexicon/figures.tsv``."""
+
+    def __init__(self, words: tuple[tuple[str, str, str], ...]) -> None:
+        by_class: dict[str, dict[str, str]] = {}
+        for word, cls, value in words:
+            by_class.setdefault(cls, {})[word.lower()] = value
+        self.money = [(w, v) for w, c, v in words if c == "money"]
+        self.counts = by_class.get("count", {})
+        self.fates = by_class.get("fate", {})
+        per = by_class.get("per", {})
+        self.per = {" ".join(k.split()): v for k, v in per.items()}
+        self.amount = re.compile(_CURRENCY + (r"(?P<per>\s*(?:per|a|/)\s*(?P<perunit>" + _alternation(list(per)) + r")\b)?" if per else ""), re.IGNORECASE)
+        self.count = re.compile(_COUNT.format(nouns=_alternation(list(self.counts))), re.IGNORECASE) if self.counts else None
+        fate = _alternation(list(self.fates)) or r"(?!x)x"
+        self.fate_before = re.compile(rf"\b(?P<fate>{fate})\s+(?:{_HEDGE_BEFORE}\s+)?$", re.IGNORECASE)
+        coordinated = rf"(?:\s*,?\s*and\s+(?:{_NUM})\s+(?:[A-Za-z-]+\s+){{0,2}}?[A-Za-z-]+)*"
+        including = r"(?:\s*,\s*including\s[^,;]{0,80},)?"
+        self.fate_after = re.compile(rf"^{coordinated}{including}\s*,?\s*{_AUX}(?P<fate>{fate})\b", re.IGNORECASE)
+        self.fate_them = re.compile(rf"^[^,;.]{{0,90}}?\band\s+(?P<fate>{fate})\s+(?:them|all\s+of\s+them|both\s+of\s+them)\b", re.IGNORECASE)
+        targets = [w for w in by_class.get("target", {})]
+        self.target = re.compile(rf"\b(?:{_alternation(targets)})\b[^.]{{0,60}}\bto\s*$", re.IGNORECASE) if targets else None
+
+    def fate(self, before: str, after: str) -> str | None:
+        """What happened to the people counted between ``before`` and ``after``."""
+        m = self.fate_before.search(before) or self.fate_after.match(after) or self.fate_them.match(after)
+        return self.fates[" ".join(m.group("fate").lower().split())] if m else None
+
+
+@lru_cache(maxsize=8)
+def _lexicon(words: tuple[tuple[str, str, str], ...]) -> _FigureLexicon:
+    return _FigureLexicon(words)
+
+
 def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[FigureMention]:
     """Money, prices, counts and percentages stated in ``text`` (one sentence).
+
+    People are counted only with what happened to them ("killed two children", "three others
+    were injured") or as a population (millions); troops are ``personnel`` unless killed or hurt.
 
     Examples
     --------
@@ -42,38 +83,49 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
     [('price', 4.93, 'USD/MMBtu')]
     >>> [(f.label, f.value, f.unit) for f in find_figures("around 40,000 personnel were stationed", w)]
     [('personnel', 40000.0, 'personnel')]
+    >>> [(f.label, f.value, f.unit) for f in find_figures("The blast killed four officers and injured two porters.", w)]
+    [('officers killed', 4.0, 'person')]
     """
+    lex = _lexicon(words)
     out: list[FigureMention] = []
     lower = text.lower()
-    money_label = next((v for w, c, v in words if c == "money" and re.search(rf"\b{re.escape(w)}\b", lower)), "amount")
+    money_label = next((v for w, v in lex.money if re.search(rf"\b{re.escape(w)}\b", lower)), "amount")
     taken: list[tuple[int, int]] = []
-    for m in _MONEY.finditer(text):
+    for m in lex.amount.finditer(text):
         value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
         cur = "PKR" if m.group("cur").startswith(("Rs", "PKR")) else "USD"
         unit, label = cur, money_label
-        if m.group("per"):
-            unit = f"{cur}/{_PERUNIT.get(m.group('perunit').lower(), m.group('perunit'))}"
-            label = "price"
-        elif _TARGET.search(text[: m.start()]):
+        if m.groupdict().get("per"):
+            per = lex.per[" ".join(m.group("perunit").lower().split())]
+            unit = f"{cur}/{per}"
+            label = money_label if per == "day" else "price"
+        elif lex.target is not None and lex.target.search(text[: m.start()]):
             label = f"{money_label} target"
         out.append(FigureMention(label, value, unit, m.start(), m.end()))
         taken.append((m.start(), m.end()))
-    counts = {w: v for w, c, v in words if c == "count"}
-    rx = re.compile(_COUNT.format(nouns="|".join(re.escape(w) for w in sorted(counts, key=len, reverse=True))), re.IGNORECASE)
-    for m in rx.finditer(text):
+    if lex.count is None:
+        return out
+    for m in lex.count.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        if m.start() > 0 and text[m.start() - 1] in "$-/":
+        if m.start() > 0 and (text[m.start() - 1] in "$-/." or text[m.start() - 1].isalnum()):
+            continue
+        if re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) or any(w.lower() in _NOT_ADJ for w in m.group("adj").split()):
             continue
         noun = m.group("noun").lower()
+        unit = lex.counts[" ".join(noun.split())]
         value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
-        adj = m.group("adj").strip()
-        label = f"{adj} {noun}".strip() if counts[noun] != "percent" else "percent"
-        if m.group("of") and counts[noun] != "person":
+        adj = " ".join(w for w in m.group("adj").split() if not w[:1].isupper())
+        label = "percent" if unit == "percent" else f"{adj} {noun}".strip()
+        if unit in ("person", "personnel"):
+            fate = lex.fate(text[: m.start()], text[m.end() :])
+            if fate is not None:
+                unit, label = "person", f"{label} {fate}"
+            elif unit == "person" and value < 1e6:
+                continue
+        elif m.group("of"):
             label += m.group("of")
-        if re.match(r"\s*(?:were|was|have been|had been)?\s*killed", text[m.end() :]) or re.search(r"kill(?:ing|ed)\s+(?:at least\s+)?$", text[: m.start()]):
-            label += " killed"
-        out.append(FigureMention(label, value, counts[noun], m.start(), m.end()))
+        out.append(FigureMention(label, value, unit, m.start(), m.end()))
     return sorted(out, key=lambda f: f.start)
 
 
@@ -95,21 +147,32 @@ class RelationRules(ArgumentFinder):
         self._setup(doc)
         junk = junk_mask(doc)
         doc._.ipkg_quotes = self._quotes(doc, junk)
-        figures = []
+        figures: list[FigureMention] = []
+        seen: set[tuple[str, float, str]] = set()
         for sent in doc.sents:
             if all(junk[t.i] for t in sent if not t.is_space):
                 continue
-            date = self._sentence_date(sent)
+            date = self._figure_date(sent)
             for f in find_figures(sent.text, self.figure_words):
                 f.start += sent.start_char
                 f.end += sent.start_char
                 span = doc.char_span(f.start, f.end, alignment_mode="expand")
-                if span is None or any(junk[t.i] for t in span):
+                if span is None or any(junk[t.i] for t in span) or (f.label, f.value, f.unit) in seen:
                     continue
-                f.date = date
+                seen.add((f.label, f.value, f.unit))
+                f.date = date if f.unit != "person" else None
                 figures.append(f)
         doc._.ipkg_figures = figures
         return doc
+
+    def _figure_date(self, sent: Span) -> str | None:
+        """The sentence's date when the text spells out its year; a date resolved from
+        "on Monday" dates the report, not the figure, and would split one figure told by two
+        documents into two."""
+        for span, iso, _end, adjectival in self._dates:
+            if sent.start <= span.start < sent.end and iso and not adjectival and re.search(r"\b\d{4}\b", span.text):
+                return iso
+        return None
 
     def _sentence_date(self, sent: Span) -> str | None:
         for span, iso, _end, adjectival in self._dates:
