@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
 from ..annotations import FigureMention, Mention, QuoteMention
@@ -60,6 +61,16 @@ class _FigureLexicon:
         """What happened to the people counted between ``before`` and ``after``."""
         m = self.fate_before.search(before) or self.fate_after.match(after) or self.fate_them.match(after)
         return self.fates[" ".join(m.group("fate").lower().split())] if m else None
+
+
+@lru_cache(maxsize=8)
+def _speech_nouns(folder: str) -> frozenset[str]:
+    """``lexicon/speech_nouns.tsv``: what a speaker issues (statement, speech, remarks)."""
+    path = Path(folder) / "lexicon" / "speech_nouns.tsv"
+    if not path.exists():
+        return frozenset()
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return frozenset(w.lower() for w in lines[1:])
 
 
 @lru_cache(maxsize=8)
@@ -137,6 +148,7 @@ class RelationRules(ArgumentFinder):
         folder = ontology or str(ontology_dir())
         self.gaz = load_gazetteer(folder)
         self.speech = load_speech_verbs(folder)
+        self.speech_nouns = _speech_nouns(folder)
         self.figure_words = load_figure_words(folder)
         self.min_quote_words = min_quote_words
         for ext in ("ipkg_quotes", "ipkg_figures"):
@@ -180,62 +192,272 @@ class RelationRules(ArgumentFinder):
                 return iso
         return None
 
-    def _speaker(self, doc: Doc, sent: Span, q_start: int, q_end: int) -> Mention | None:
-        """Who says the quotation between tokens ``q_start`` and ``q_end``."""
-        k = q_end
-        if k < sent.end and doc[k].text == ",":
-            k += 1
-        if k < len(doc) and k in self._start_at and k + 0 < len(doc):
-            m = self._start_at[k]
-            if m.end < len(doc) and doc[m.end].lower_ in self.speech:
+    def _is_speech(self, t: Token) -> bool:
+        return t.lower_ in self.speech
+
+    def _paragraph_person(self, doc: Doc, before: int) -> Mention | None:
+        """The last person named before token ``before`` in its paragraph ("he said")."""
+        para_start = doc.text.rfind("\n", 0, doc[before].idx) + 1
+        cands = [m for m in self._mentions if m.type == "Person" and m.end <= before and doc[m.start].idx >= para_start]
+        return cands[-1] if cands else None
+
+    def _definite(self, doc: Doc, k: int, limit: int) -> Mention | None:
+        """ "the ministry said" at token ``k``: the last organisation mentioned before ``limit``
+        whose name contains the noun."""
+        if k >= len(doc) or doc[k].lower_ != "the":
+            return None
+        j = k + 1
+        while j < min(len(doc), k + 4) and doc[j].is_alpha and not self._is_speech(doc[j]) and doc[j].text[:1].islower():
+            j += 1
+        if j == k + 1 or j >= len(doc) or not self._is_speech(doc[j]):
+            return None
+        noun = doc[j - 1].lower_
+        for m in reversed([m for m in self._mentions if m.end <= limit]):
+            words = {w.lower() for w in re.findall(r"[A-Za-z]+", f"{m.label} {m.surface}")}
+            if noun in words and m.type not in ("Place", "Project", "State"):
                 return m
-        if k < len(doc) and doc[k].lower_ in self.speech and (k + 1) in self._start_at:
-            return self._start_at[k + 1]
-        lo = sent.start
-        verbs = [t.i for t in doc[lo:q_start] if t.lower_ in self.speech or t.text == ":"]
-        if lo + 2 <= q_start and doc[lo : lo + 2].text.lower() == "according to" and (lo + 2) in self._start_at:
-            return self._start_at[lo + 2]
-        if verbs:
-            subj = self.subject(doc, verbs[-1], sent)
-            if subj and subj[0].type not in ("Place", "Project"):
-                return subj[0]
-            people = [m for m in self._mentions if lo <= m.start < verbs[-1] and m.type == "Person"]
-            if people:
-                return people[0]
         return None
+
+    def _after_name(self, doc: Doc, j: int, hi: int) -> int:
+        """Skip "in Islamabad" and adverbs between a speaker and the verb."""
+        while j < hi:
+            if doc[j].lower_ in ("in", "from", "at") and (j + 1) in self._start_at and self._start_at[j + 1].type == "Place":
+                j = self._start_at[j + 1].end
+            elif doc[j].lower_ in ("also", "later", "then") or (doc[j].lower_.endswith("ly") and doc[j].is_alpha and len(doc[j]) > 4):
+                j += 1
+            else:
+                break
+        return j
+
+    def _according_to(self, doc: Doc, lo: int, hi: int) -> Mention | None:
+        """ "according to Pakistan's Foreign Office", "according to a statement from X's office"."""
+        for i in range(lo, hi - 2):
+            if doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+                for j in range(i + 2, min(hi, i + 8)):
+                    if j in self._start_at and self._start_at[j].type not in ("Place", "Project"):
+                        return self._start_at[j]
+                    if doc[j].text in (",", ".", ";") or (doc[j].is_alpha and not doc[j].is_lower and j not in self._start_at and doc[j].lower_ not in ("the", "a", "an")):
+                        break
+        return None
+
+    def _speaker_after(self, doc: Doc, k: int) -> Mention | None:
+        """ '"...," X said', '"...," said X', '"...," she said', '"...," the ministry said'."""
+        if k >= len(doc):
+            return None
+        hi = doc[k].sent.end
+        while k < hi and doc[k].text in (",", "—", "–"):
+            k += 1
+        if k >= hi:
+            return None
+        if doc[k].lower_ in ("he", "she") and k + 1 < hi and self._is_speech(doc[k + 1]):
+            return self._paragraph_person(doc, k)
+        if self._is_speech(doc[k]) and k + 1 < hi:
+            if (k + 1) in self._start_at:
+                return self._start_at[k + 1]
+            return self._definite(doc, k + 1, k)
+        if k in self._start_at:
+            m = self._start_at[k]
+            j = self._after_name(doc, m.end, hi)
+            return m if j < hi and self._is_speech(doc[j]) and m.type not in ("Place", "Project") else None
+        found = self._definite(doc, k, k)
+        if found is not None:
+            return found
+        if doc[k].lower_ == "according":
+            return self._according_to(doc, k, hi)
+        return None
+
+    def _clause_subject(self, doc: Doc, sent: Span, before: int) -> Mention | None:
+        """The first actor of the sentence that is not inside a prepositional phrase."""
+        for m in self._mentions:
+            if sent.start <= m.start < before and m.type not in ("Place", "Project"):
+                if m.start > sent.start and doc[m.start - 1].lower_ in _PREPOSITIONS:
+                    continue
+                return m
+        return None
+
+    def _speaker_before(self, doc: Doc, sent: Span, q_start: int) -> Mention | None:
+        """ 'X said that ...' / 'X stated: ...' / 'X, stating that ...' before the quotation."""
+        lo = sent.start
+        verbs = [t.i for t in doc[lo:q_start] if self._is_speech(t) or (t.text == ":" and t.i >= q_start - 2)]
+        if not verbs:
+            return None
+        v = verbs[-1]
+        if doc[v].lower_.endswith("ing") and v > lo and doc[v - 1].text == ",":
+            earlier = [i for i in verbs[:-1] if doc[i].text != ":"]
+            if not earlier:
+                return self._clause_subject(doc, sent, v)
+            v = earlier[-1]
+        subj = self.subject(doc, v, sent)
+        if subj and subj[0].type not in ("Place", "Project"):
+            return subj[0]
+        k = v - 1
+        if k >= lo and doc[k].lower_ in self.speech_nouns:
+            if k - 1 >= lo and doc[k - 1].lower_ in ("his", "her"):
+                return self._paragraph_person(doc, lo) or self._previous_person(doc, lo)
+            k -= 1
+            if k >= lo and doc[k].text in ("'s", "’s"):
+                k -= 1
+            if (k + 1) in self._end_at and self._end_at[k + 1].type not in ("Place", "Project"):
+                return self._end_at[k + 1]
+        if v > lo and any(doc[i].lower_ in ("his", "her") and doc[i + 1].lower_ in self.speech_nouns for i in range(lo, v)):
+            return self._paragraph_person(doc, lo) or self._previous_person(doc, lo)
+        people = [m for m in self._mentions if lo <= m.start < v and m.type == "Person"]
+        return people[0] if people else None
+
+    def _previous_person(self, doc: Doc, before: int) -> Mention | None:
+        """The last person named in the paragraph before the one holding token ``before``."""
+        para_start = doc.text.rfind("\n", 0, doc[before].idx)
+        if para_start <= 0:
+            return None
+        prev_start = doc.text.rfind("\n", 0, para_start - 1) + 1
+        cands = [m for m in self._mentions if m.type == "Person" and prev_start <= doc[m.start].idx < para_start]
+        return cands[-1] if cands else None
+
+    def _speaker(self, doc: Doc, q_start: int, q_end: int) -> Mention | None:
+        """Who says the quotation between tokens ``q_start`` and ``q_end``."""
+        sent = doc[q_start].sent
+        found = self._speaker_after(doc, q_end) or self._speaker_before(doc, sent, q_start)
+        if found is None:
+            found = self._according_to(doc, sent.start, sent.end)
+        return found
 
     def _quotes(self, doc: Doc, junk: list[bool]) -> list[QuoteMention]:
         out: list[QuoteMention] = []
-        pos = 0
         carry: Mention | None = None
-        for raw in doc.text.splitlines(keepends=True):
-            line = raw.rstrip("\r\n")
-            marks = [m.start() for m in re.finditer(r'["“”]', line)]
-            pairs = list(zip(marks[0::2], marks[1::2]))
-            intro = line.rstrip().endswith(":")
-            open_para = bool(marks) and len(marks) % 2 == 1 and line.lstrip()[:1] in '"“'
-            if open_para:
-                pairs = [(marks[0], len(line))] + list(zip(marks[1::2], marks[2::2]))
-            for a, b in pairs:
-                text = line[a + 1 : b].strip().rstrip(",")
-                if len(text.split()) < self.min_quote_words:
-                    continue
-                span = doc.char_span(pos + a, pos + b + (1 if b < len(line) else 0), alignment_mode="expand")
-                if span is None or any(junk[t.i] for t in span):
-                    continue
-                sent = doc[span.start].sent
-                speaker = self._speaker(doc, sent, span.start, span.end)
-                if speaker is None and a == line.find(line.lstrip()[:1]) and carry is not None:
-                    speaker = carry
-                if speaker is None:
-                    continue
-                out.append(QuoteMention(speaker, text, pos + a + 1, pos + b, self._sentence_date(sent)))
-            if intro:
-                sents = [s for s in doc.char_span(pos, pos + len(line), alignment_mode="expand").sents] if line.strip() else []
-                last = sents[-1] if sents else None
-                people = [m for m in self._mentions if last is not None and last.start <= m.start < last.end and m.type == "Person"]
-                carry = people[0] if people else None
-            elif not open_para and line.strip():
-                carry = None
-            pos += len(raw)
+        carry_para = -1
+        for a, b, para, text in _quote_spans(doc.text):
+            if len(text.split()) < self.min_quote_words:
+                continue
+            span = doc.char_span(a - 1, min(len(doc.text), b + 1), alignment_mode="expand")
+            if span is None or not len(span) or any(junk[t.i] for t in span):
+                continue
+            speaker = self._speaker(doc, span.start, span.end)
+            if speaker is None and carry is not None and carry_para == para:
+                speaker = carry
+            if speaker is None and para == a - 1:
+                intro = self._intro(doc, para)
+                if intro is not None:
+                    speaker = intro
+            if speaker is None:
+                continue
+            if para == a - 1:
+                carry, carry_para = speaker, _next_paragraph(doc.text, b)
+            out.append(QuoteMention(speaker, text, a, b, self._sentence_date(span.sent)))
+            out.extend(self._nested(doc, junk, a, b, speaker))
+        return _one_per_text(out)
+
+    def _intro(self, doc: Doc, para: int) -> Mention | None:
+        """ "X stated in May about Y:" on the line before a quoted paragraph."""
+        prev_end = doc.text.rfind("\n", 0, max(0, para - 1))
+        line = doc.text[prev_end + 1 : para].rstrip()
+        if not line.endswith(":"):
+            return None
+        span = doc.char_span(prev_end + 1, prev_end + 1 + len(line), alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        last = doc[span.end - 1].sent
+        people = [m for m in self._mentions if last.start <= m.start < last.end and m.type == "Person"]
+        return people[0] if people else None
+
+    def _nested(self, doc: Doc, junk: list[bool], a: int, b: int, outer: Mention) -> list[QuoteMention]:
+        """Single-quoted quotations inside a quotation, said by someone the quote names."""
+        out = []
+        for m in _NESTED.finditer(doc.text, a, b):
+            text = m.group("text").strip().rstrip(",")
+            if len(text.split()) < self.min_quote_words:
+                continue
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is None or any(junk[t.i] for t in span):
+                continue
+            speaker = self._speaker_after(doc, span.end)
+            if speaker is None or speaker.key == outer.key:
+                continue
+            out.append(QuoteMention(speaker, text, m.start("text"), m.start("text") + len(text), self._sentence_date(span.sent)))
         return out
+
+
+_PREPOSITIONS = {"of", "to", "by", "with", "for", "in", "at", "on", "from", "about", "against", "between", "during", "after", "before", "than", "like", "across", "into", "over", "under", "toward", "towards"}
+_NESTED = re.compile(r"(?<![A-Za-z0-9])['‘](?P<text>[A-Z][^\n]*?)[,.!?]?['’](?=[\s,.;:!?\"”]|$)")
+
+
+def _next_paragraph(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return -1
+    while nl < len(text) and text[nl] in "\r\n":
+        nl += 1
+    return nl
+
+
+def _quote_spans(text: str) -> list[tuple[int, int, int, str]]:
+    """Quotations in ``text`` as ``(start, end, paragraph start, text)``, character offsets of the
+    quoted words. A quotation left open at the end of a paragraph runs on into the next paragraph
+    when that one opens with a quote mark (the usual style for long quotations), else it ends
+    with its paragraph.
+
+    Examples
+    --------
+    >>> [q[3] for q in _quote_spans('He said "one two" and "three.\\n"Four five."\\nSix "seven')]
+    ['one two', 'three. Four five.', 'seven']
+    """
+    out: list[tuple[int, int, int, str]] = []
+    pending: dict | None = None
+
+    def close(end: int) -> None:
+        assert pending is not None
+        body = " ".join(p.strip() for p in pending["parts"]).strip().rstrip(",")
+        out.append((pending["start"], end, pending["para"], body))
+
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line, p_start = raw.rstrip("\r\n"), pos
+        pos += len(raw)
+        if not line.strip():
+            continue
+        first = len(line) - len(line.lstrip())
+        begin = 0
+        if pending is not None:
+            if line[first] in '"“':
+                begin = first + 1
+            else:
+                close(pending["end"])
+                pending = None
+        content: int | None = begin if pending is not None else None
+        for m in re.finditer(r'["“”]', line[begin:]):
+            ch, i = m.group(), m.start() + begin
+            if content is None:
+                if ch != "”":
+                    content = i + 1
+            elif ch == "“" and pending is None:
+                content = i + 1
+            else:
+                if pending is not None:
+                    pending["parts"].append(line[content:i])
+                    close(p_start + i)
+                    pending = None
+                else:
+                    out.append((p_start + content, p_start + i, p_start, line[content:i].strip().rstrip(",")))
+                content = None
+        if content is not None:
+            if pending is None:
+                pending = {"start": p_start + content, "para": p_start, "parts": []}
+            pending["parts"].append(line[content:])
+            pending["end"] = p_start + len(line.rstrip())
+    if pending is not None:
+        close(pending["end"])
+    return out
+
+
+def _rank(m: Mention) -> int:
+    return {"Person": 0, "State": 2}.get(m.type, 1)
+
+
+def _one_per_text(quotes: list[QuoteMention]) -> list[QuoteMention]:
+    """One quotation per text in a document: the most specific speaker wins (a person or an
+    office over a state named for its government)."""
+    best: dict[str, QuoteMention] = {}
+    for q in quotes:
+        key = " ".join(re.sub(r"[\"“”‘’']", "", q.text).split()).lower().rstrip(",.;:!? ")
+        if key not in best or _rank(q.speaker) < _rank(best[key].speaker):
+            best[key] = q
+    return sorted(best.values(), key=lambda q: q.start)
