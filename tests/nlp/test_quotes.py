@@ -102,3 +102,37 @@ def test_quote_possessive_speech_refers_to_the_last_person(annotate):
 )
 def test_quote_without_a_speaker_is_not_a_quote(annotate, text):
     assert annotate(text)._.ipkg_quotes == []
+
+
+def test_quote_speaker_of_the_previous_paragraph_carries_only_to_a_paragraph_opening_quote(annotate):
+    text = (
+        '"No outside power will decide the terms of our friendship," said Shehbaz Sharif.\n'
+        '"The corridor will carry goods from the sea to the mountains."\n'
+        'Observers were wary. "Whether any of this is built remains to be seen," said one observer.'
+    )
+    assert _quotes(annotate, text) == [("Shehbaz Sharif", "No outside power will de"), ("Shehbaz Sharif", "The corridor will carry ")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'The United Nations, for its part, urged "every side to respect the law of nations and hold back".',
+            [("United Nations", "every side to respect th")],
+        ),
+        (
+            'At a rally in Quetta, Khawaja Asif warned India: "Any adventure on our border will be answered at once."',
+            [("Khawaja Asif", "Any adventure on our bor")],
+        ),
+        (
+            '"Our units will answer every provocation on the frontier," the IRGC said, according to Tasnim.',
+            [("Islamic Revolutionary Guard Corps", "Our units will answer ev")],
+        ),
+        (
+            "Pakistan's Foreign Office said the envoy had been summoned. \"Tehran must act against the groups sheltering on its soil,\" it said.",
+            [("Ministry of Foreign Affairs of Pakistan", "Tehran must act against ")],
+        ),
+    ],
+)
+def test_quote_parenthesis_colon_article_and_it(annotate, text, expected):
+    assert _quotes(annotate, text) == expected

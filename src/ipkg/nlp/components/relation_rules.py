@@ -251,6 +251,10 @@ class RelationRules(ArgumentFinder):
             return None
         if doc[k].lower_ in ("he", "she") and k + 1 < hi and self._is_speech(doc[k + 1]):
             return self._paragraph_person(doc, k)
+        if doc[k].lower_ in ("it", "they") and k + 1 < hi and self._is_speech(doc[k + 1]):
+            return self._previous_speaker(doc, k)
+        if doc[k].lower_ == "the" and (k + 1) in self._start_at:
+            k += 1
         if self._is_speech(doc[k]) and k + 1 < hi:
             if (k + 1) in self._start_at:
                 return self._start_at[k + 1]
@@ -278,18 +282,24 @@ class RelationRules(ArgumentFinder):
     def _speaker_before(self, doc: Doc, sent: Span, q_start: int) -> Mention | None:
         """ 'X said that ...' / 'X stated: ...' / 'X, stating that ...' before the quotation."""
         lo = sent.start
-        verbs = [t.i for t in doc[lo:q_start] if self._is_speech(t) or (t.text == ":" and t.i >= q_start - 2)]
+        verbs = [t.i for t in doc[lo:q_start] if self._is_speech(t)]
+        if not verbs:
+            verbs = [t.i for t in doc[max(lo, q_start - 2) : q_start] if t.text == ":"]
         if not verbs:
             return None
         v = verbs[-1]
         if doc[v].lower_.endswith("ing") and v > lo and doc[v - 1].text == ",":
-            earlier = [i for i in verbs[:-1] if doc[i].text != ":"]
+            earlier = verbs[:-1]
             if not earlier:
                 return self._clause_subject(doc, sent, v)
             v = earlier[-1]
         subj = self.subject(doc, v, sent)
         if subj and subj[0].type not in ("Place", "Project"):
             return subj[0]
+        if v - 1 > lo and doc[v - 1].text == ",":
+            comma = next((c for c in range(v - 2, max(lo, v - 7) - 1, -1) if doc[c].text == ","), None)
+            if comma is not None and comma in self._end_at and self._end_at[comma].type not in ("Place", "Project"):
+                return self._end_at[comma]
         k = v - 1
         if k >= lo and doc[k].lower_ in self.speech_nouns:
             if k - 1 >= lo and doc[k - 1].lower_ in ("his", "her"):
@@ -303,6 +313,15 @@ class RelationRules(ArgumentFinder):
             return self._paragraph_person(doc, lo) or self._previous_person(doc, lo)
         people = [m for m in self._mentions if lo <= m.start < v and m.type == "Person"]
         return people[0] if people else None
+
+    def _previous_speaker(self, doc: Doc, before: int) -> Mention | None:
+        """ "it said": the last actor of the paragraph before token ``before`` that said something."""
+        para_start = doc.text.rfind("\n", 0, doc[before].idx) + 1
+        for m in reversed([m for m in self._mentions if m.end <= before and doc[m.start].idx >= para_start]):
+            j = self._after_name(doc, m.end, before)
+            if m.type not in ("Place", "Project", "Person") and j < before and self._is_speech(doc[j]):
+                return m
+        return None
 
     def _previous_person(self, doc: Doc, before: int) -> Mention | None:
         """The last person named in the paragraph before the one holding token ``before``."""
@@ -332,12 +351,8 @@ class RelationRules(ArgumentFinder):
             if span is None or not len(span) or any(junk[t.i] for t in span):
                 continue
             speaker = self._speaker(doc, span.start, span.end)
-            if speaker is None and carry is not None and carry_para == para:
-                speaker = carry
             if speaker is None and para == a - 1:
-                intro = self._intro(doc, para)
-                if intro is not None:
-                    speaker = intro
+                speaker = carry if carry is not None and carry_para == para else self._intro(doc, para)
             if speaker is None:
                 continue
             if para == a - 1:
