@@ -136,3 +136,8 @@ def test_quote_speaker_of_the_previous_paragraph_carries_only_to_a_paragraph_ope
 )
 def test_quote_parenthesis_colon_article_and_it(annotate, text, expected):
     assert _quotes(annotate, text) == expected
+
+
+def test_quote_in_the_next_sentence_continues_the_speaker(annotate):
+    text = 'Ishaq Dar met Abbas Araghchi. "It went well," Dar said. "Both ministers agreed to keep every channel of contact open."'
+    assert _quotes(annotate, text) == [("Ishaq Dar", "Both ministers agreed to")]

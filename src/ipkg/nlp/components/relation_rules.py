@@ -344,16 +344,21 @@ class RelationRules(ArgumentFinder):
         out: list[QuoteMention] = []
         carry: Mention | None = None
         carry_para = -1
+        last: tuple[Mention, int, int] | None = None
         for a, b, para, text in _quote_spans(doc.text):
-            if len(text.split()) < self.min_quote_words:
-                continue
             span = doc.char_span(a - 1, min(len(doc.text), b + 1), alignment_mode="expand")
             if span is None or not len(span) or any(junk[t.i] for t in span):
                 continue
             speaker = self._speaker(doc, span.start, span.end)
             if speaker is None and para == a - 1:
                 speaker = carry if carry is not None and carry_para == para else self._intro(doc, para)
+            if speaker is None and last is not None and last[2] == para and doc[span.start].is_sent_start and doc[span.start - 1].sent.start == last[1]:
+                speaker = last[0]
             if speaker is None:
+                last = None
+                continue
+            last = (speaker, doc[span.end - 1].sent.start, para)
+            if len(text.split()) < self.min_quote_words:
                 continue
             if para == a - 1:
                 carry, carry_para = speaker, _next_paragraph(doc.text, b)
