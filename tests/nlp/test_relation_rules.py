@@ -67,3 +67,8 @@ def test_relation_rules_memorandums_and_member_states_are_counts():
 def test_relation_rules_figures_repeated_in_a_document_are_one(annotate):
     doc = annotate("A bomb killed three children in the market. Police said the bomb killed three children and no adults.")
     assert [(f.label, f.value, f.date) for f in doc._.ipkg_figures] == [("children killed", 3.0, None)]
+
+
+def test_relation_rules_each_amount_takes_its_nearest_keyword():
+    got = _figures("The lender will finance $300 million of the road, which will cost $900 million, and offers a $40 million credit line.")
+    assert got == [("financing", 3e8, "USD"), ("cost", 9e8, "USD"), ("credit line", 4e7, "USD")]

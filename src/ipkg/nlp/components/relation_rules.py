@@ -63,6 +63,17 @@ class _FigureLexicon:
         return self.fates[" ".join(m.group("fate").lower().split())] if m else None
 
 
+def _nearest(keywords: list[tuple[int, int, str]], start: int, end: int) -> str:
+    """The label of the money keyword closest to an amount at ``start:end`` ("amount" if none);
+    on a tie the keyword listed first in the lexicon wins."""
+    best, label = None, "amount"
+    for ks, ke, value in keywords:
+        gap = start - ke if ke <= start else ks - end if ks >= end else 0
+        if best is None or gap < best:
+            best, label = gap, value
+    return label
+
+
 @lru_cache(maxsize=8)
 def _speech_nouns(folder: str) -> frozenset[str]:
     """``lexicon/speech_nouns.tsv``: what a speaker issues (statement, speech, remarks)."""
@@ -100,11 +111,12 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
     lex = _lexicon(words)
     out: list[FigureMention] = []
     lower = text.lower()
-    money_label = next((v for w, v in lex.money if re.search(rf"\b{re.escape(w)}\b", lower)), "amount")
+    keywords = [(k.start(), k.end(), v) for w, v in lex.money for k in re.finditer(rf"\b{re.escape(w)}\b", lower)]
     taken: list[tuple[int, int]] = []
     for m in lex.amount.finditer(text):
         value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
         cur = "PKR" if m.group("cur").startswith(("Rs", "PKR")) else "USD"
+        money_label = _nearest(keywords, m.start(), m.end())
         unit, label = cur, money_label
         if m.groupdict().get("per"):
             per = lex.per[" ".join(m.group("perunit").lower().split())]
