@@ -141,3 +141,25 @@ def test_quote_parenthesis_colon_article_and_it(annotate, text, expected):
 def test_quote_in_the_next_sentence_continues_the_speaker(annotate):
     text = 'Ishaq Dar met Abbas Araghchi. "It went well," Dar said. "Both ministers agreed to keep every channel of contact open."'
     assert _quotes(annotate, text) == [("Ishaq Dar", "Both ministers agreed to")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Pakistan's Foreign Office spokesperson Mumtaz Zahra Baloch briefed reporters. \"Our soil will not be used against any neighbour,\" the spokesperson said.",
+            [("Mumtaz Zahra Baloch", "Our soil will not be use")],
+        ),
+        (
+            "Asif Ali Zardari received the envoy. Zardari's office said the talks \"covered trade, energy and the safety of pilgrims\".",
+            [("Asif Ali Zardari", "covered trade, energy an")],
+        ),
+    ],
+)
+def test_quote_spokesperson_and_office(annotate, text, expected):
+    assert _quotes(annotate, text) == expected
+
+
+def test_quote_after_titled_is_a_name_not_a_quote(annotate):
+    text = 'Opening a seminar titled "Ports, Pipelines and Peace in the New Region," Ishaq Dar said the two ports were "partners rather than rivals in every sense".'
+    assert _quotes(annotate, text) == [("Ishaq Dar", "partners rather than riv")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -75,13 +76,15 @@ def _nearest(keywords: list[tuple[int, int, str]], start: int, end: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _speech_nouns(folder: str) -> frozenset[str]:
-    """``lexicon/speech_nouns.tsv``: what a speaker issues (statement, speech, remarks)."""
-    path = Path(folder) / "lexicon" / "speech_nouns.tsv"
-    if not path.exists():
-        return frozenset()
-    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
-    return frozenset(w.lower() for w in lines[1:])
+def _quote_words(folder: str) -> dict[str, frozenset[str]]:
+    """``lexicon/quotes.tsv`` by class: ``issued`` (statement, speech) and ``title`` (titled)."""
+    path = Path(folder) / "lexicon" / "quotes.tsv"
+    out: dict[str, set[str]] = {"issued": set(), "title": set()}
+    if path.exists():
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t"):
+            out.setdefault(row["class"], set()).add(row["word"].lower())
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=8)
@@ -160,7 +163,9 @@ class RelationRules(ArgumentFinder):
         folder = ontology or str(ontology_dir())
         self.gaz = load_gazetteer(folder)
         self.speech = load_speech_verbs(folder)
-        self.speech_nouns = _speech_nouns(folder)
+        words = _quote_words(folder)
+        self.speech_nouns = words["issued"]
+        self.title_words = words["title"]
         self.figure_words = load_figure_words(folder)
         self.min_quote_words = min_quote_words
         for ext in ("ipkg_quotes", "ipkg_figures"):
@@ -214,8 +219,9 @@ class RelationRules(ArgumentFinder):
         return cands[-1] if cands else None
 
     def _definite(self, doc: Doc, k: int, limit: int) -> Mention | None:
-        """ "the ministry said" at token ``k``: the last organisation mentioned before ``limit``
-        whose name contains the noun."""
+        """ "the ministry said", "the spokesperson said" at token ``k``: the last actor mentioned
+        before ``limit`` whose name contains the noun, else whose mention ("Foreign Office
+        spokesperson Mumtaz Zahra Baloch") does."""
         if k >= len(doc) or doc[k].lower_ != "the":
             return None
         j = k + 1
@@ -224,10 +230,11 @@ class RelationRules(ArgumentFinder):
         if j == k + 1 or j >= len(doc) or not self._is_speech(doc[j]):
             return None
         noun = doc[j - 1].lower_
-        for m in reversed([m for m in self._mentions if m.end <= limit]):
-            words = {w.lower() for w in re.findall(r"[A-Za-z]+", f"{m.label} {m.surface}")}
-            if noun in words and m.type not in ("Place", "Project", "State"):
-                return m
+        earlier = [m for m in reversed(self._mentions) if m.end <= limit and m.type not in ("Place", "Project", "State")]
+        for name in (lambda m: f"{m.label} {m.surface}", lambda m: doc[m.start : m.end].text):
+            found = next((m for m in earlier if noun in re.findall(r"[a-z]+", name(m).lower())), None)
+            if found is not None:
+                return found
         return None
 
     def _after_name(self, doc: Doc, j: int, hi: int) -> int:
@@ -360,6 +367,9 @@ class RelationRules(ArgumentFinder):
         for a, b, para, text in _quote_spans(doc.text):
             span = doc.char_span(a - 1, min(len(doc.text), b + 1), alignment_mode="expand")
             if span is None or not len(span) or any(junk[t.i] for t in span):
+                continue
+            if span.start > 0 and doc[span.start - 1].lower_ in self.title_words:
+                last = None
                 continue
             speaker = self._speaker(doc, span.start, span.end)
             if speaker is None and para == a - 1:
