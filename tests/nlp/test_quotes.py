@@ -163,3 +163,20 @@ def test_quote_spokesperson_and_office(annotate, text, expected):
 def test_quote_after_titled_is_a_name_not_a_quote(annotate):
     text = 'Opening a seminar titled "Ports, Pipelines and Peace in the New Region," Ishaq Dar said the two ports were "partners rather than rivals in every sense".'
     assert _quotes(annotate, text) == [("Ishaq Dar", "partners rather than riv")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'Ishaq Dar received Abbas Araghchi in Islamabad. "We went through every part of our relationship," he said.',
+            [("Ishaq Dar", "We went through every pa")],
+        ),
+        (
+            '"Peace is the only option for our region," Ishaq Dar, who chaired the session, said.',
+            [("Ishaq Dar", "Peace is the only option")],
+        ),
+    ],
+)
+def test_quote_he_is_the_subject_and_relative_clauses_are_skipped(annotate, text, expected):
+    assert _quotes(annotate, text) == expected

@@ -213,10 +213,12 @@ class RelationRules(ArgumentFinder):
         return t.lower_ in self.speech
 
     def _paragraph_person(self, doc: Doc, before: int) -> Mention | None:
-        """The last person named before token ``before`` in its paragraph ("he said")."""
+        """The person "he said" refers to: the last one named in the paragraph before token
+        ``before`` as the subject of a sentence, else the last one named there at all."""
         para_start = doc.text.rfind("\n", 0, doc[before].idx) + 1
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= before and doc[m.start].idx >= para_start]
-        return cands[-1] if cands else None
+        subjects = [m for m in cands if self._clause_subject(doc, doc[m.start].sent, m.end) is m]
+        return subjects[-1] if subjects else cands[-1] if cands else None
 
     def _definite(self, doc: Doc, k: int, limit: int) -> Mention | None:
         """ "the ministry said", "the spokesperson said" at token ``k``: the last actor mentioned
@@ -238,12 +240,18 @@ class RelationRules(ArgumentFinder):
         return None
 
     def _after_name(self, doc: Doc, j: int, hi: int) -> int:
-        """Skip "in Islamabad" and adverbs between a speaker and the verb."""
+        """Skip "in Islamabad", ", who arrived on Monday," and adverbs between a speaker and the
+        verb."""
         while j < hi:
             if doc[j].lower_ in ("in", "from", "at") and (j + 1) in self._start_at and self._start_at[j + 1].type == "Place":
                 j = self._start_at[j + 1].end
             elif doc[j].lower_ in ("also", "later", "then") or (doc[j].lower_.endswith("ly") and doc[j].is_alpha and len(doc[j]) > 4):
                 j += 1
+            elif doc[j].text == "," and j + 1 < hi and doc[j + 1].lower_ in ("who", "whose"):
+                close = next((c for c in range(j + 2, min(hi, j + 20)) if doc[c].text == ","), None)
+                if close is None:
+                    break
+                j = close + 1
             else:
                 break
         return j
