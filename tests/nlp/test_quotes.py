@@ -180,3 +180,20 @@ def test_quote_after_titled_is_a_name_not_a_quote(annotate):
 )
 def test_quote_he_is_the_subject_and_relative_clauses_are_skipped(annotate, text, expected):
     assert _quotes(annotate, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            '"The border crossings will reopen for trade within a week," according to Ishaq Dar.',
+            [("Ishaq Dar", "The border crossings wil")],
+        ),
+        (
+            "Pakistan's Foreign Office statement said the envoy \"will not return until the matter is settled\".",
+            [("Ministry of Foreign Affairs of Pakistan", "will not return until th")],
+        ),
+    ],
+)
+def test_quote_trailing_according_to_and_a_named_statement(annotate, text, expected):
+    assert _quotes(annotate, text) == expected
