@@ -18,9 +18,10 @@ from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 __all__ = ["RelationRules", "find_figures"]
 
 _MULT = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_NUM = r"\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS)
-_CURRENCY = r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
-_COUNT = r"(?P<num>" + _NUM + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){{0,2}}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
+_DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM = _DIGITS + "|" + "|".join(_NUMBER_WORDS)
+_CURRENCY = r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>" + _DIGITS + r")(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
+_COUNT = r"(?P<num>" + _NUM + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
 _AUX = r"(?:who\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)?\s*(?:all\s+|also\s+)?"
 _NOT_ADJ = {"its", "his", "her", "their", "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with", "were", "was", "are", "is", "had", "have", "has"}
 _HEDGE_BEFORE = r"(?:at\s+least|some|about|around|nearly|almost|more\s+than|over|up\s+to|another|all)"
@@ -48,7 +49,7 @@ class _FigureLexicon:
         per = by_class.get("per", {})
         self.per = {" ".join(k.split()): v for k, v in per.items()}
         self.amount = re.compile(_CURRENCY + (r"(?P<per>\s*(?:per|a|/)\s*(?P<perunit>" + _alternation(list(per)) + r")\b)?" if per else ""), re.IGNORECASE)
-        self.count = re.compile(_COUNT.format(nouns=_alternation(list(self.counts))), re.IGNORECASE) if self.counts else None
+        self.count = re.compile(_COUNT.replace("{nouns}", _alternation(list(self.counts))), re.IGNORECASE) if self.counts else None
         fate = _alternation(list(self.fates)) or r"(?!x)x"
         self.fate_before = re.compile(rf"\b(?P<fate>{fate})\s+(?:{_HEDGE_BEFORE}\s+)?$", re.IGNORECASE)
         coordinated = rf"(?:\s*,?\s*and\s+(?:{_NUM})\s+(?:[A-Za-z-]+\s+){{0,2}}?[A-Za-z-]+)*"
