@@ -197,3 +197,8 @@ def test_quote_he_is_the_subject_and_relative_clauses_are_skipped(annotate, text
 )
 def test_quote_trailing_according_to_and_a_named_statement(annotate, text, expected):
     assert _quotes(annotate, text) == expected
+
+
+def test_quote_reply_verbs_are_speech(annotate):
+    text = 'Masoud Pezeshkian invited Shehbaz Sharif to Tehran. "I accept with pleasure and will come in the spring," Sharif replied.'
+    assert _quotes(annotate, text) == [("Shehbaz Sharif", "I accept with pleasure a")]
