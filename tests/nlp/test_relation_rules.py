@@ -73,3 +73,8 @@ def test_relation_rules_figures_repeated_in_a_document_are_one(annotate):
 def test_relation_rules_each_amount_takes_its_nearest_keyword():
     got = _figures("The lender will finance $300 million of the road, which will cost $900 million, and offers a $40 million credit line.")
     assert got == [("financing", 3e8, "USD"), ("cost", 9e8, "USD"), ("credit line", 4e7, "USD")]
+
+
+def test_relation_rules_target_noun_against_actual():
+    got = _figures("Trade stood at $1.2 billion last year, well short of the target of $4 billion.")
+    assert got == [("trade", 1.2e9, "USD"), ("trade target", 4e9, "USD")]

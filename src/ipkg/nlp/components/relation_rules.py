@@ -56,8 +56,8 @@ class _FigureLexicon:
         including = r"(?:\s*,\s*including\s[^,;]{0,80},)?"
         self.fate_after = re.compile(rf"^{coordinated}{including}\s*,?\s*{_AUX}(?P<fate>{fate})\b", re.IGNORECASE)
         self.fate_them = re.compile(rf"^[^,;.]{{0,90}}?\band\s+(?P<fate>{fate})\s+(?:them|all\s+of\s+them|both\s+of\s+them)\b", re.IGNORECASE)
-        targets = [w for w in by_class.get("target", {})]
-        self.target = re.compile(rf"\b(?:{_alternation(targets)})\b[^.]{{0,60}}\bto\s*$", re.IGNORECASE) if targets else None
+        targets = [rf"\b(?:{_alternation([w])})\b[^.]{{0,60}}\b{re.escape(prep)}\s*$" for w, prep in by_class.get("target", {}).items()]
+        self.target = re.compile("|".join(targets), re.IGNORECASE) if targets else None
 
     def fate(self, before: str, after: str) -> str | None:
         """What happened to the people counted between ``before`` and ``after``."""
