@@ -78,3 +78,9 @@ def test_relation_rules_each_amount_takes_its_nearest_keyword():
 def test_relation_rules_target_noun_against_actual():
     got = _figures("Trade stood at $1.2 billion last year, well short of the target of $4 billion.")
     assert got == [("trade", 1.2e9, "USD"), ("trade target", 4e9, "USD")]
+
+
+def test_relation_rules_hedged_clause_gives_no_figure():
+    assert _figures("Eight soldiers were reportedly killed in the raid.") == []
+    got = _figures("The firm has reportedly left the market, where 5,000 tons of rice were sold last year.")
+    assert got == [("tons of rice", 5000.0, "ton")]

@@ -58,6 +58,16 @@ class _FigureLexicon:
         self.fate_them = re.compile(rf"^[^,;.]{{0,90}}?\band\s+(?P<fate>{fate})\s+(?:them|all\s+of\s+them|both\s+of\s+them)\b", re.IGNORECASE)
         targets = [rf"\b(?:{_alternation([w])})\b[^.]{{0,60}}\b{re.escape(prep)}\s*$" for w, prep in by_class.get("target", {}).items()]
         self.target = re.compile("|".join(targets), re.IGNORECASE) if targets else None
+        hedges = list(by_class.get("hedge", {}))
+        self.hedge = re.compile(rf"\b(?:{_alternation(hedges)})\b", re.IGNORECASE) if hedges else None
+
+    def hedged(self, text: str, start: int, end: int) -> bool:
+        """Whether the clause holding ``text[start:end]`` is hedged ("reportedly", "unconfirmed")."""
+        if self.hedge is None:
+            return False
+        left = max(text.rfind(c, 0, start) for c in ",;:")
+        rights = [i for i in (text.find(c, end) for c in ",;:") if i >= 0]
+        return bool(self.hedge.search(text, left + 1, min(rights) if rights else len(text)))
 
     def fate(self, before: str, after: str) -> str | None:
         """What happened to the people counted between ``before`` and ``after``."""
@@ -98,6 +108,7 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
 
     People are counted only with what happened to them ("killed two children", "three others
     were injured") or as a population (millions); troops are ``personnel`` unless killed or hurt.
+    A number in a hedged clause ("reportedly", "unconfirmed") is not a figure.
 
     Examples
     --------
@@ -153,7 +164,7 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
         elif m.group("of"):
             label += m.group("of")
         out.append(FigureMention(label, value, unit, m.start(), m.end()))
-    return sorted(out, key=lambda f: f.start)
+    return sorted((f for f in out if not lex.hedged(text, f.start, f.end)), key=lambda f: f.start)
 
 
 class RelationRules(ArgumentFinder):
