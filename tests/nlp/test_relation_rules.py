@@ -84,3 +84,8 @@ def test_relation_rules_hedged_clause_gives_no_figure():
     assert _figures("Eight soldiers were reportedly killed in the raid.") == []
     got = _figures("The firm has reportedly left the market, where 5,000 tons of rice were sold last year.")
     assert got == [("tons of rice", 5000.0, "ton")]
+
+
+def test_relation_rules_of_phrase_labels_goods_not_determiners():
+    assert _figures("About 60 percent of the wheat and 2,000 tons of the rice came by road.") == [("percent", 60.0, "percent"), ("tons", 2000.0, "ton")]
+    assert _figures("They shipped 800 tons of cement.") == [("tons of cement", 800.0, "ton")]

@@ -21,7 +21,7 @@ _MULT = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "
 _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _NUM = _DIGITS + "|" + "|".join(_NUMBER_WORDS)
 _CURRENCY = r"(?P<cur>US\s?\$|USD|\$|Rs\.?|PKR)\s?(?P<num>" + _DIGITS + r")(?:\s*(?P<mult>billion|million|trillion|bn|mn)\b)?"
-_COUNT = r"(?P<num>" + _NUM + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+[a-z]+)?"
+_COUNT = r"(?P<num>" + _NUM + r")(?:\s+(?P<mult>million|billion|thousand))?\s+(?P<adj>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>{nouns})\b(?P<of>\s+of\s+(?!(?:the|a|an|its|his|her|their|this|that|these|those)\b)[a-z]+)?"
 _AUX = r"(?:who\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got)?\s*(?:all\s+|also\s+)?"
 _NOT_ADJ = {"its", "his", "her", "their", "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with", "were", "was", "are", "is", "had", "have", "has"}
 _HEDGE_BEFORE = r"(?:at\s+least|some|about|around|nearly|almost|more\s+than|over|up\s+to|another|all)"
@@ -161,7 +161,7 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
                 unit, label = "person", f"{label} {fate}"
             elif unit == "person" and value < 1e6:
                 continue
-        elif m.group("of"):
+        elif m.group("of") and unit != "percent":
             label += m.group("of")
         out.append(FigureMention(label, value, unit, m.start(), m.end()))
     return sorted((f for f in out if not lex.hedged(text, f.start, f.end)), key=lambda f: f.start)
