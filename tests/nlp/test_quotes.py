@@ -202,3 +202,12 @@ def test_quote_trailing_according_to_and_a_named_statement(annotate, text, expec
 def test_quote_reply_verbs_are_speech(annotate):
     text = 'Masoud Pezeshkian invited Shehbaz Sharif to Tehran. "I accept with pleasure and will come in the spring," Sharif replied.'
     assert _quotes(annotate, text) == [("Shehbaz Sharif", "I accept with pleasure a")]
+
+
+def test_quote_part_repeated_by_the_same_speaker_is_one_row(annotate):
+    text = (
+        'Ishaq Dar said: "Our two countries will build the rail link together and finish it within three years."\n'
+        'Later he repeated that the two countries "will build the rail link together", Dar told reporters.'
+    )
+    got = annotate(text)._.ipkg_quotes
+    assert [(q.speaker.label, q.text[:20]) for q in got] == [("Ishaq Dar", "Our two countries wi")]

@@ -515,11 +515,15 @@ def _rank(m: Mention) -> int:
 
 
 def _one_per_text(quotes: list[QuoteMention]) -> list[QuoteMention]:
-    """One quotation per text in a document: the most specific speaker wins (a person or an
-    office over a state named for its government)."""
-    best: dict[str, QuoteMention] = {}
-    for q in quotes:
+    """One row per quotation in a document: the same words quoted twice keep the most specific
+    speaker (a person or an office over a state named for its government), and a part of a
+    quotation quoted again by the same speaker is the longer one."""
+    kept: list[tuple[str, QuoteMention]] = []
+    for q in sorted(quotes, key=lambda q: -len(q.text)):
         key = " ".join(re.sub(r"[\"“”‘’']", "", q.text).split()).lower().rstrip(",.;:!? ")
-        if key not in best or _rank(q.speaker) < _rank(best[key].speaker):
-            best[key] = q
-    return sorted(best.values(), key=lambda q: q.start)
+        dup = next((i for i, (k, o) in enumerate(kept) if k == key or (key in k and o.speaker.key == q.speaker.key)), None)
+        if dup is None:
+            kept.append((key, q))
+        elif kept[dup][0] == key and _rank(q.speaker) < _rank(kept[dup][1].speaker):
+            kept[dup] = (key, q)
+    return sorted((q for _, q in kept), key=lambda q: q.start)
