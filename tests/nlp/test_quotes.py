@@ -211,3 +211,8 @@ def test_quote_part_repeated_by_the_same_speaker_is_one_row(annotate):
     )
     got = annotate(text)._.ipkg_quotes
     assert [(q.speaker.label, q.text[:20]) for q in got] == [("Ishaq Dar", "Our two countries wi")]
+
+
+def test_quote_never_closed_ends_with_its_first_sentence(annotate):
+    text = 'Khawaja Asif said: "The army is ready to defend every inch of the country. Meanwhile the budget was passed by parliament on Friday.\nTalks resume in March.'
+    assert [q.text for q in annotate(text)._.ipkg_quotes] == ["The army is ready to defend every inch of the country."]

@@ -438,6 +438,7 @@ class RelationRules(ArgumentFinder):
         return out
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 _PREPOSITIONS = {"of", "to", "by", "with", "for", "in", "at", "on", "from", "about", "against", "between", "during", "after", "before", "than", "like", "across", "into", "over", "under", "toward", "towards"}
 _NESTED = re.compile(r"(?<![A-Za-z0-9])['‘](?P<text>[A-Z][^\n]*?)[,.!?]?['’](?=[\s,.;:!?\"”]|$)")
 
@@ -454,20 +455,26 @@ def _next_paragraph(text: str, pos: int) -> int:
 def _quote_spans(text: str) -> list[tuple[int, int, int, str]]:
     """Quotations in ``text`` as ``(start, end, paragraph start, text)``, character offsets of the
     quoted words. A quotation left open at the end of a paragraph runs on into the next paragraph
-    when that one opens with a quote mark (the usual style for long quotations), else it ends
-    with its paragraph.
+    when that one opens with a quote mark (the usual style for long quotations); a quotation
+    never closed in its own paragraph ends with its first sentence.
 
     Examples
     --------
-    >>> [q[3] for q in _quote_spans('He said "one two" and "three.\\n"Four five."\\nSix "seven')]
-    ['one two', 'three. Four five.', 'seven']
+    >>> [q[3] for q in _quote_spans('He said "one two" and "three.\\n"Four five."\\nSix "seven. Eight')]
+    ['one two', 'three. Four five.', 'seven.']
     """
     out: list[tuple[int, int, int, str]] = []
     pending: dict | None = None
 
-    def close(end: int) -> None:
+    def close(end: int, unclosed: bool = False) -> None:
         assert pending is not None
-        body = " ".join(p.strip() for p in pending["parts"]).strip().rstrip(",")
+        parts = pending["parts"]
+        if unclosed and len(parts) == 1:
+            stop = _SENTENCE_END.search(parts[0])
+            if stop is not None:
+                parts = [parts[0][: stop.end()]]
+                end = pending["start"] + stop.end()
+        body = " ".join(p.strip() for p in parts).strip().rstrip(",")
         out.append((pending["start"], end, pending["para"], body))
 
     pos = 0
@@ -482,7 +489,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, str]]:
             if line[first] in '"“':
                 begin = first + 1
             else:
-                close(pending["end"])
+                close(pending["end"], unclosed=True)
                 pending = None
         content: int | None = begin if pending is not None else None
         for m in re.finditer(r'["“”]', line[begin:]):
@@ -506,7 +513,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, int, str]]:
             pending["parts"].append(line[content:])
             pending["end"] = p_start + len(line.rstrip())
     if pending is not None:
-        close(pending["end"])
+        close(pending["end"], unclosed=True)
     return out
 
 
