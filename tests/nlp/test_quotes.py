@@ -216,3 +216,11 @@ def test_quote_part_repeated_by_the_same_speaker_is_one_row(annotate):
 def test_quote_never_closed_ends_with_its_first_sentence(annotate):
     text = 'Khawaja Asif said: "The army is ready to defend every inch of the country. Meanwhile the budget was passed by parliament on Friday.\nTalks resume in March.'
     assert [q.text for q in annotate(text)._.ipkg_quotes] == ["The army is ready to defend every inch of the country."]
+
+
+def test_quote_intro_line_and_possessive_speech_across_a_blank_line(annotate):
+    text = (
+        'Ishaq Dar told the conference:\n\n"Our region has paid too high a price for the wars of others."\n\n'
+        'Ali Khamenei spoke in Qom.\n\nThe thrust of his speech concerned patience: "Patience has always served the nation better than haste."'
+    )
+    assert _quotes(annotate, text) == [("Ishaq Dar", "Our region has paid too "), ("Ali Khamenei", "Patience has always serv")]

@@ -364,10 +364,7 @@ class RelationRules(ArgumentFinder):
 
     def _previous_person(self, doc: Doc, before: int) -> Mention | None:
         """The last person named in the paragraph before the one holding token ``before``."""
-        para_start = doc.text.rfind("\n", 0, doc[before].idx)
-        if para_start <= 0:
-            return None
-        prev_start = doc.text.rfind("\n", 0, para_start - 1) + 1
+        prev_start, para_start = _previous_paragraph(doc.text, doc.text.rfind("\n", 0, doc[before].idx) + 1)
         cands = [m for m in self._mentions if m.type == "Person" and prev_start <= doc[m.start].idx < para_start]
         return cands[-1] if cands else None
 
@@ -410,11 +407,11 @@ class RelationRules(ArgumentFinder):
 
     def _intro(self, doc: Doc, para: int) -> Mention | None:
         """ "X stated in May about Y:" on the line before a quoted paragraph."""
-        prev_end = doc.text.rfind("\n", 0, max(0, para - 1))
-        line = doc.text[prev_end + 1 : para].rstrip()
+        start, end = _previous_paragraph(doc.text, para)
+        line = doc.text[start:end].rstrip()
         if not line.endswith(":"):
             return None
-        span = doc.char_span(prev_end + 1, prev_end + 1 + len(line), alignment_mode="expand")
+        span = doc.char_span(start, start + len(line), alignment_mode="expand")
         if span is None or not len(span):
             return None
         last = doc[span.end - 1].sent
@@ -441,6 +438,20 @@ class RelationRules(ArgumentFinder):
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 _PREPOSITIONS = {"of", "to", "by", "with", "for", "in", "at", "on", "from", "about", "against", "between", "during", "after", "before", "than", "like", "across", "into", "over", "under", "toward", "towards"}
 _NESTED = re.compile(r"(?<![A-Za-z0-9])['‘](?P<text>[A-Z][^\n]*?)[,.!?]?['’](?=[\s,.;:!?\"”]|$)")
+
+
+def _previous_paragraph(text: str, para: int) -> tuple[int, int]:
+    """Start and end of the last non-blank line before the paragraph starting at ``para``.
+
+    Examples
+    --------
+    >>> text = "One:\\n\\nTwo"
+    >>> start, end = _previous_paragraph(text, 6)
+    >>> text[start:end]
+    'One:'
+    """
+    end = len(text[:para].rstrip())
+    return text.rfind("\n", 0, end) + 1, end
 
 
 def _next_paragraph(text: str, pos: int) -> int:
