@@ -20,7 +20,7 @@ def _quotes(annotate, text: str) -> list[tuple[str, str]]:
         ),
         (
             "Pakistan's Foreign Office summoned the envoy. \"Such incursions cannot be tolerated under any circumstances,\" the ministry said in a statement.",
-            [("Ministry of Foreign Affairs of Pakistan", "Such incursions cannot b")],
+            [("Ministry of Foreign Affairs (Pakistan)", "Such incursions cannot b")],
         ),
         (
             '"Several militant hideouts were destroyed in the night raid," Inter-Services Public Relations in Rawalpindi said.',
@@ -58,7 +58,7 @@ def test_quote_according_to_a_statement_from_an_office(annotate):
 
 def test_quote_issued_statement_names_its_author(annotate):
     text = "Pakistan's Foreign Office rejected the claim. The Foreign Office statement stressed that Pakistan \"remains committed to peaceful relations with all neighbours\"."
-    assert _quotes(annotate, text) == [("Ministry of Foreign Affairs of Pakistan", "remains committed to pea")]
+    assert _quotes(annotate, text) == [("Ministry of Foreign Affairs (Pakistan)", "remains committed to pea")]
 
 
 def test_quote_running_over_paragraphs_is_one_quote(annotate):
@@ -85,7 +85,7 @@ def test_quote_repeated_is_one_row_and_the_office_beats_the_state(annotate):
         'Pakistan rejected the charge, asserting that the raid was a "clear breach of the ceasefire terms".\n'
         "Pakistan's Foreign Office condemned the raid, calling it a \"clear breach of the ceasefire terms\"."
     )
-    assert _quotes(annotate, text) == [("Ministry of Foreign Affairs of Pakistan", "clear breach of the ceas")]
+    assert _quotes(annotate, text) == [("Ministry of Foreign Affairs (Pakistan)", "clear breach of the ceas")]
 
 
 def test_quote_possessive_speech_refers_to_the_last_person(annotate):
@@ -130,7 +130,7 @@ def test_quote_speaker_of_the_previous_paragraph_carries_only_to_a_paragraph_ope
         ),
         (
             "Pakistan's Foreign Office said the envoy had been summoned. \"Tehran must act against the groups sheltering on its soil,\" it said.",
-            [("Ministry of Foreign Affairs of Pakistan", "Tehran must act against ")],
+            [("Ministry of Foreign Affairs (Pakistan)", "Tehran must act against ")],
         ),
     ],
 )
@@ -191,7 +191,7 @@ def test_quote_he_is_the_subject_and_relative_clauses_are_skipped(annotate, text
         ),
         (
             "Pakistan's Foreign Office statement said the envoy \"will not return until the matter is settled\".",
-            [("Ministry of Foreign Affairs of Pakistan", "will not return until th")],
+            [("Ministry of Foreign Affairs (Pakistan)", "will not return until th")],
         ),
     ],
 )
