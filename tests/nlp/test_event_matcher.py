@@ -257,3 +257,37 @@ def test_a_resident_ambassador_meeting_in_the_capital_is_no_visit(annotate):
 def test_an_ongoing_visit_is_dated_to_the_month(annotate):
     doc = annotate("Dar met Ali Larijani, who is on an official visit to Islamabad, on 25 November 2025.")
     assert ("visit", ["Ali Larijani"], ["Pakistan"], "2025-11") in _events(doc)
+
+
+def test_a_list_of_leaders_met_pairwise(annotate):
+    doc = annotate("On 2 May 1985, President Zia-ul-Haq of Pakistan, Ali Khamenei of Iran and President Kenan Evren of Turkey met in Tehran.")
+    pairs = {frozenset((e.actors[0].label, t.label)) for e in doc._.ipkg_events if e.kind == "meeting" for t in e.targets}
+    assert len(pairs) == 3 and all(len(p) == 2 for p in pairs)
+
+
+def test_they_is_the_group_that_acted_last(annotate):
+    text = "Nawaz Sharif and Raheel Sharif flew to Riyadh on 18 January 2016. In Riyadh they met Mohammed bin Salman."
+    found = _events(annotate(text))
+    assert ("meeting", ["Nawaz Sharif", "Raheel Sharif"], ["Mohammed bin Salman"], "2016-01-18") in found
+
+
+def test_after_talks_with_takes_the_speaker(annotate):
+    text = "Both sides will cooperate, President Hassan Rouhani said on 22 April 2019 after talks with Prime Minister Imran Khan in Tehran."
+    assert ("talks", ["Hassan Rouhani"], ["Imran Khan"], "2019-04-22") in _events(annotate(text))
+
+
+def test_his_visit_and_a_since_clause(annotate):
+    text = "Imran Khan, on his first official visit to Iran since taking office last August, arrived in Mashhad on Sunday."
+    found = _events(annotate(text, published=dt.date(2019, 4, 22)))
+    assert ("visit", ["Imran Khan"], ["Iran"], "2019-04-21") in found
+
+
+def test_visit_legs_on_consecutive_days_are_one_visit():
+    from ipkg.facts import resolve
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    base = "https://w3id.org/ipkg/id/actor/"
+    a, b = ActorRef(base + "a", "A", "Person", "A"), ActorRef(base + "b", "B", "State", "B")
+    legs = [EventFact("visit", (a,), (b,), Evidence("d", "s", 0, 1), date=d) for d in ("2024-04-22", "2024-04-23", "2024-06-01")]
+    r = resolve([DocumentFacts("d", "d", events=legs)])
+    assert sorted(e.date for e in r.events) == ["2024-04-22", "2024-06-01"]

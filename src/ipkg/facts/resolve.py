@@ -9,6 +9,7 @@ documents behind the event.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -113,6 +114,14 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
+def _same_trip(a: str | None, b: str | None, days: int = 3) -> bool:
+    """Two days of one trip: a visit told on consecutive days (its legs) is one visit, dated
+    by its first day."""
+    if not a or not b or len(a) != 10 or len(b) != 10:
+        return False
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= days
+
+
 def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
     """Give every actor one IRI and merge event mentions across documents.
 
@@ -198,10 +207,11 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
     by_mention: dict[int, ResolvedEvent] = {}
     for key, items in groups.items():
         clusters: list[list[tuple[EventFact, list[str], list[str], str | None]]] = []
-        dated = sorted((i for i in items if i[0].date), key=lambda i: -len(i[0].date or ""))
+        trip = kinds[items[0][0].kind].category == "visit"
+        dated = sorted((i for i in items if i[0].date), key=lambda i: (-len(i[0].date or ""), i[0].date or ""))
         for item in dated:
             for c in clusters:
-                if all(_compatible(item[0].date, o[0].date) for o in c):
+                if all(_compatible(item[0].date, o[0].date) or (trip and _same_trip(item[0].date, o[0].date)) for o in c):
                     c.append(item)
                     break
             else:
@@ -214,7 +224,7 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
                 clusters.append(undated)
         for c in clusters:
             first = max(c, key=lambda i: sum(o[0].kind == i[0].kind for o in c))
-            date = max((i[0].date for i in c if i[0].date), key=len, default=None)
+            date = max(sorted((i[0].date for i in c if i[0].date), reverse=not trip), key=len, default=None)
             end = next((i[0].end_date for i in c if i[0].end_date), None)
             cas = max((i[0].casualties for i in c if i[0].casualties is not None), default=None)
             place = next((i[3] for i in c if i[3]), None)

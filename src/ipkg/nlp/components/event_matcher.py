@@ -40,7 +40,7 @@ _IRREALIS_AFTER = {"scheduled", "planned", "expected", "proposed", "upcoming", "
 _TERRITORY = {"soil", "territory", "airspace", "border", "side"}
 _ORDINAL = {"first", "second", "third", "last", "only", "latest"}
 _ORDINAL_FRAME = {"the", "as", "was", "is", "became", "becomes", "become", "made", "makes", "history", "also"}
-_APPOS_START = {"for", "in", "however", "a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
+_APPOS_START = {"for", "in", "on", "however", "a", "an", "the", "then", "now", "former", "who", "which", "whose", "its", "his", "her", "their", "accompanied", "flanked", "joined", "along", "together", "speaking", "according"}
 _BREAK = {";", ",", "but", "while", "whereas", "which", "who", "because", "although", "though", "—", "–", ":", "if", "unless", "when"}
 _NEGATION = {"not", "never", "n't", "no", "neither", "nor", "refused", "declined"}
 _IRREALIS = {"if", "could", "might", "may", "should", "shall", "will", "would", "to", "plans", "planned", "expected", "allegedly", "alleged", "unless", "whether", "suspected"}
@@ -138,14 +138,28 @@ class ArgumentFinder:
                 self._in_date[t.i] = True
             self._dates.append((span, d.iso, d.end_iso, d.adjectival))
 
+    def _of_state(self, doc: Doc, m: Mention, lo: int) -> Mention:
+        """ "Pahlavi of Iran": the person the state only qualifies."""
+        k = m.start - 1
+        if k > lo and doc[k].lower_ == "of" and k in self._end_at and self._end_at[k].type == "Person" and m.type == "State":
+            return self._end_at[k]
+        return m
+
     def _coordinated_left(self, doc: Doc, m: Mention, lo: int) -> list[Mention]:
+        """``m`` and the actors listed before it: "A and B", "A, B and C", "A of X, B of Y and C"."""
+        m = self._of_state(doc, m, lo)
         out = [m]
         k = m.start - 1
-        while k > lo and doc[k].lower_ in ("and", "&"):
+        listed = False
+        while k > lo and (doc[k].lower_ in ("and", "&") or (listed and doc[k].text == ",")):
+            listed = True
             prev = self._end_at.get(k)
             if prev is None and doc[k].text == "," and k - 1 > lo and doc[k - 1].lower_ == "and":
                 prev = self._end_at.get(k - 1)
             if prev is None:
+                break
+            prev = self._of_state(doc, prev, lo)
+            if prev.type != out[0].type and not {prev.type, out[0].type} <= _STATEISH - {"Person"}:
                 break
             out.insert(0, prev)
             k = prev.start - 1
@@ -260,6 +274,10 @@ class ArgumentFinder:
                 speaker = self._speaker_of_pronoun(doc, k, sent)
                 if speaker:
                     return speaker
+            if t.lower_ == "they":
+                group = self._last_group(doc, sent)
+                if group:
+                    return group
             if t.lower_ in ("he", "she") and (k == sent.start or doc[k - 1].text in (",", "that", "where", "when")):
                 m = self._pronoun(doc, k, sent)
                 return [m] if m else []
@@ -317,6 +335,13 @@ class ArgumentFinder:
             k -= 1
         if k >= sent.start and doc[k].text in ("'s", "’s") and k in self._end_at:
             return [self._end_at[k]]
+        if k >= sent.start and doc[k].lower_ in ("his", "her"):
+            # "Khan, on his first visit to Iran": the person the clause is about
+            before = [m for m in self._mentions if sent.start <= m.start and m.end <= k and m.type == "Person"]
+            if before:
+                return [before[-1]]
+            m = self._pronoun(doc, k, sent)
+            return [m] if m else []
         modifiers = doc[k + 1 : s]
         verbal = any(t.lower_ in _SKIP_LEFT or t.lower_.endswith("ed") or (t.lower_.endswith("ly") and len(t) > 4) for t in modifiers if not self._in_date[t.i])
         if k >= sent.start and (k + 1) in self._end_at and not verbal and (self._end_at[k + 1].source == "demonym" or self._end_at[k + 1].type == "State"):
@@ -390,9 +415,16 @@ class EventMatcher(ArgumentFinder):
             if self.kinds[trig_kind(by_span[(s, e)])].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
+            self._pending_pairs: list[tuple[Mention, Mention]] = []
             ev = self._arguments(doc, trig, s, e, sent)
             if ev is None:
                 continue
+            for a, b in self._pending_pairs:
+                # "A, B and C met": every pair of them met, not only A with the others
+                pair = EventMention(ev.kind, s, e, [a], [b], ev.place)
+                self._date(doc, pair, sent, events)
+                events.append(pair)
+                out_spans.append(Span(doc, s, e, label=pair.kind))
             self._date(doc, ev, sent, events)
             if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
                 ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
@@ -442,6 +474,8 @@ class EventMatcher(ArgumentFinder):
             actors = self.possessor(doc, s, sent)
             if not actors and category in ("meeting", "visit") and s - 2 >= sent.start and doc[s - 2].lower_ in ("during", "at", "in") and doc[s - 1].lower_ in ("a", "an", "the"):
                 actors = self._sentence_subject(doc, sent, s)
+            if not actors and category == "meeting":
+                actors = self._host_of_nominal(doc, s, sent)
             if not actors and e < sent.end and doc[e].lower_ == "by":
                 actors = self.object(doc, e + 1, sent, window=1)
                 after = actors[-1].end if actors else e
@@ -465,6 +499,8 @@ class EventMatcher(ArgumentFinder):
             targets = self.object(doc, e, sent)
             if not targets and len(actors) >= 2:
                 actors, targets = actors[:1], actors[1:]
+                if len(targets) >= 2:
+                    self._pending_pairs = [(a, b) for i, a in enumerate(targets) for b in targets[i + 1 :]]
         if category == "strike" and actors and not targets:
             territory = self._territory(doc, sent, {a.key for a in actors}, after=e)
             targets = [territory] if territory is not None else []
@@ -512,8 +548,27 @@ class EventMatcher(ArgumentFinder):
             if any(m.type in ("Place", "Project") for m in actors):
                 return None
         if place is None:
-            place = self._place(doc, sent, actors + targets)
+            place = self._place(doc, sent, actors + targets, s)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _host_of_nominal(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """Who held a meeting told as a noun: "Rouhani said on Monday after talks with Y" (the
+        subject of the verb the phrase hangs on), "X's visit to Z included a meeting with Y"
+        (the visitor)."""
+        visits = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < s and self.kinds[ev.kind].category == "visit"]
+        if visits and all(m.type == "Person" for m in visits[-1].actors):
+            return list(visits[-1].actors)
+        k = s - 1
+        if k >= sent.start and doc[k].lower_ in ("a", "an", "the"):
+            k -= 1
+        if k < sent.start or doc[k].lower_ not in ("after", "following"):
+            return []
+        k -= 1
+        while k >= sent.start and (self._in_date[k] or doc[k].lower_ in ("on", "in", "shortly", "soon", "just", ",")):
+            k -= 1
+        if k < sent.start or not doc[k].is_alpha or not doc[k].is_lower:
+            return []
+        return [m for m in self.subject(doc, k, sent) if m.type in _STATEISH]
 
     def _sentence_subject(self, doc: Doc, sent: Span, before: int) -> list[Mention]:
         """The actor group a sentence opens with ("On Monday, Dar ...", "Dar ..."), if any."""
@@ -528,6 +583,15 @@ class EventMatcher(ArgumentFinder):
         if m is None or m.type in ("Place", "Project"):
             return []
         return self._coordinated_right(doc, m, sent.end)
+
+    def _last_group(self, doc: Doc, sent: Span) -> list[Mention]:
+        """ "they": the persons who acted together in the paragraph's last event, if several."""
+        para_start = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
+        earlier = [ev for ev in getattr(self, "_events", []) if doc[ev.start].idx >= para_start and ev.start < sent.end]
+        if not earlier:
+            return []
+        group = earlier[-1].actors
+        return list(group) if len(group) >= 2 and all(m.type == "Person" for m in group) else []
 
     def _the_two(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "The two (leaders) met": the two parties of the last event told before."""
@@ -621,12 +685,20 @@ class EventMatcher(ArgumentFinder):
                 return m
         return None
 
-    def _place(self, doc: Doc, sent: Span, args: list[Mention]) -> Mention | None:
+    def _place(self, doc: Doc, sent: Span, args: list[Mention], at: int) -> Mention | None:
+        """The place "in/at/near" which the event at token ``at`` happened: the nearest one in
+        its clause (a semicolon or dash starts another)."""
         used = {id(m) for m in args}
+        best: tuple[int, Mention] | None = None
         for m in self._mentions:
-            if sent.start <= m.start < sent.end and m.type == "Place" and id(m) not in used and m.start > 0 and doc[m.start - 1].lower_ in ("in", "at", "near"):
-                return m
-        return None
+            if not (sent.start <= m.start < sent.end) or m.type != "Place" or id(m) in used or m.start == 0 or doc[m.start - 1].lower_ not in ("in", "at", "near"):
+                continue
+            lo, hi = sorted((m.start, at))
+            if any(t.text in (";", "—", "–") for t in doc[lo:hi]):
+                continue
+            if best is None or abs(m.start - at) < best[0]:
+                best = (abs(m.start - at), m)
+        return best[1] if best else None
 
     def _offset_date(self, doc: Doc, ev: EventMention, sent: Span, previous: list[EventMention]) -> str | None:
         """ "..., a day after <event>", "<event> two days later", "the next day <event>": the day
@@ -689,6 +761,8 @@ class EventMatcher(ArgumentFinder):
             if self._is_dateline(doc, span, sent):
                 continue
             dist = abs(span.start - ev.start)
+            if any(t.lower_ in ("since", "after", "before", "until", "following") for t in doc[max(sent.start, span.start - 4) : span.start]) and not (span.start > ev.start and all(not t.is_punct for t in doc[ev.end : span.start]) and doc[span.start - 1].lower_ in ("since", "until")):
+                dist += 1000  # "since taking office last August": another time, not the event's
             if best is None or dist < best[0]:
                 best = (dist, iso, end_iso)
         if best is not None:
