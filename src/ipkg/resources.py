@@ -237,7 +237,7 @@ class Trigger:
     pattern: str
 
 
-FRAMES = ("svo", "reverse", "nominal", "pair")
+FRAMES = ("svo", "reverse", "nominal", "pair", "claim")
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:

@@ -291,3 +291,19 @@ def test_visit_legs_on_consecutive_days_are_one_visit():
     legs = [EventFact("visit", (a,), (b,), Evidence("d", "s", 0, 1), date=d) for d in ("2024-04-22", "2024-04-23", "2024-06-01")]
     r = resolve([DocumentFacts("d", "d", events=legs)])
     assert sorted(e.date for e in r.events) == ["2024-04-22", "2024-06-01"]
+
+
+def test_claim_of_responsibility_names_the_attacker(annotate):
+    text = "In March, a roadside bombing near Quetta killed 12 members of the Frontier Corps. The Balochistan Liberation Army claimed the attack."
+    found = _events(annotate(text, published=dt.date(2022, 5, 1)))
+    assert ("strike", ["Balochistan Liberation Army"], ["Frontier Corps"], "2022-03") in found
+
+
+def test_relative_claim_of_an_attack(annotate):
+    text = "Oil prices rose after the 2 May 2021 drone attack on Saudi oil facilities, which Yemen's Houthis claimed."
+    assert ("strike", ["Houthis"], ["Saudi Arabia"], "2021-05-02") in _events(annotate(text))
+
+
+def test_a_bare_claim_is_not_responsibility(annotate):
+    text = "A bombing near Quetta killed 12 members of the Frontier Corps. Pakistan claimed victory in the match."
+    assert not [e for e in annotate(text)._.ipkg_events if e.kind == "strike"]

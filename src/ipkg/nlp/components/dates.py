@@ -45,7 +45,7 @@ _PATTERNS = [
     ("dm", re.compile(rf"\b{_D}{_D2}\s+{_M}\b(?![,]?\s*\d)")),
     ("qy", re.compile(rf"\b(?P<q>early|mid|late)[- ]{_Y}\b", re.IGNORECASE)),
     ("y", re.compile(rf"(?<![\d$£€./-]){_Y}(?![\d%s-]|\s*(?:percent|people|tons|troops|personnel))")),
-    ("m", re.compile(rf"(?:\b(?:in|since|during|by|until|last|this|next|early|late|mid)\s+){_M}\b(?![,]?\s*\d)")),
+    ("m", re.compile(rf"(?:\b(?i:in|since|during|by|until|last|this|next|early|late|mid)\s+){_M}\b(?![,]?\s*\d)")),
     ("wd", re.compile(r"\b(?i:on|last|this|since)\s+(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("rel", re.compile(r"\b(?P<r>yesterday|today|last year|this year|earlier this year|last month|this month|earlier this month)\b", re.IGNORECASE)),
 ]

@@ -33,6 +33,7 @@ _LOCATIVE = {"in", "at", "near", "during", "after", "before", "since", "on", "fr
 _OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "following", *"a one two three four five six seven".split()}
 _HABITUAL = {"consistently", "consistent", "always", "routinely", "traditionally", "historically", "usually", "long-standing", "longstanding", "long-term", "often", "generally"}
 _RESIDENT_OFFICES = {"ambassador", "high commissioner", "chargé d'affaires", "consul general", "envoy", "defence attaché"}
+_VICTIMS = re.compile(r"\bkill(?:ed|ing)\s+(?:at least\s+)?\S+\s+(?:\w+\s+)?(?:members|personnel|soldiers|troops|guards|officers|fighters)\s+of\s+(?:the\s+)?(?P<org>[A-Z])")
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -391,6 +392,7 @@ class EventMatcher(ArgumentFinder):
                 last = e
         events: list[EventMention] = []
         self._events = events
+        self._orphans: list[EventMention] = []
         out_spans: list[Span] = []
         first_seen: dict[str, int] = {}
         for sent in doc.sents:
@@ -416,19 +418,24 @@ class EventMatcher(ArgumentFinder):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
             self._pending_pairs: list[tuple[Mention, Mention]] = []
+            self._extra_events: list[EventMention] = []
             ev = self._arguments(doc, trig, s, e, sent)
             if ev is None:
                 continue
+            for extra in self._extra_events:
+                events.append(extra)
+                out_spans.append(Span(doc, extra.start, extra.end, label=extra.kind))
             for a, b in self._pending_pairs:
                 # "A, B and C met": every pair of them met, not only A with the others
                 pair = EventMention(ev.kind, s, e, [a], [b], ev.place)
                 self._date(doc, pair, sent, events)
                 events.append(pair)
                 out_spans.append(Span(doc, s, e, label=pair.kind))
-            self._date(doc, ev, sent, events)
+            if trig.frame != "claim":
+                self._date(doc, ev, sent, events)
             if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
                 ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
-            if self.kinds[ev.kind].category == "strike":
+            if self.kinds[ev.kind].category == "strike" and trig.frame != "claim":
                 ev.casualties = self._casualties(sent.text)
             events.append(ev)
             out_spans.append(Span(doc, s, e, label=ev.kind))
@@ -512,6 +519,11 @@ class EventMatcher(ArgumentFinder):
                     targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
         if category == "statement" and actors:
             actors = self._reporter(doc, actors, sent) or actors
+        if category == "strike" and not actors and trig.frame != "claim":
+            self._remember_orphan(doc, trig, s, e, sent, targets)
+            return None
+        if trig.frame == "claim":
+            return self._claimed(doc, trig, s, e, sent)
         if not actors or (not targets and trig.kind != "deny"):
             return None
         targets = [t for t in targets if t.key not in {a.key for a in actors}]
@@ -550,6 +562,61 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets, s)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _remember_orphan(self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span, targets: list[Mention]) -> None:
+        """An attack told without its author ("a suicide bombing killed 27 members of the IRGC"),
+        kept for a claim of responsibility that may follow."""
+        if not targets:
+            victims = _VICTIMS.search(doc[e : sent.end].text)
+            if victims:
+                start = doc[e].idx + victims.start("org")
+                targets = [m for m in self._mentions if m.start >= e and doc[m.start].idx >= start][:1]
+        if not targets:
+            located = self._located_state(doc, e, sent)
+            targets = [located[0]] if located else []
+        if not targets:
+            return
+        orphan = EventMention(trig.kind, s, e, [], targets[:1], self._place(doc, sent, targets, s))
+        self._date(doc, orphan, sent, getattr(self, "_events", []))
+        orphan.casualties = self._casualties(sent.text)
+        self._orphans.append(orphan)
+
+    def _claimed(self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span) -> EventMention | None:
+        """ "X claimed the attack", "... attack, which X claimed": X carried out the attack told
+        just before (in this sentence or the two before it)."""
+        actors = [m for m in self.subject(doc, s, sent) if m.type in ("ArmedGroup", "State", "MilitaryOrganization")]
+        if not actors:
+            return None
+        bare = e - s == 1
+        k = actors[0].start - 1
+        while k > sent.start:
+            if doc[k].text in ("'s", "’s"):
+                k -= 1
+            elif (k + 1) in self._end_at:
+                k = self._end_at[k + 1].start - 1
+            else:
+                break
+        relative = k >= sent.start and doc[k].lower_ in ("which", "that")
+        if bare and not relative:
+            return None  # a bare "claimed" is a claim of responsibility only in "an attack, which X claimed"
+        back = sent.start if bare else self._sentence_back(doc, sent, 2)
+        recent = [o for o in self._orphans if o.start < s and doc[o.start].sent.start >= back]
+        if not recent:
+            return None
+        attack = recent[-1]
+        self._orphans.remove(attack)
+        told = EventMention(attack.kind, attack.start, attack.end, actors, list(attack.targets), attack.place, attack.date, attack.end_date, attack.casualties)
+        self._extra_events.append(told)
+        return EventMention(attack.kind, s, e, actors, list(attack.targets), attack.place, attack.date, attack.end_date, attack.casualties)
+
+    @staticmethod
+    def _sentence_back(doc: Doc, sent: Span, n: int) -> int:
+        start = sent.start
+        for _ in range(n):
+            if start == 0:
+                break
+            start = doc[start - 1].sent.start
+        return start
 
     def _host_of_nominal(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """Who held a meeting told as a noun: "Rouhani said on Monday after talks with Y" (the
@@ -750,7 +817,8 @@ class EventMatcher(ArgumentFinder):
             return
         best = None
         for span, iso, end_iso, adjectival in self._dates:
-            if adjectival and iso is not None and span.end <= ev.start and ev.start - span.end <= 2 and doc[ev.start].lower_ not in self._speech_verbs():
+            between = doc[span.end : ev.start]
+            if adjectival and iso is not None and span.end <= ev.start and len(between) <= 4 and all(t.is_lower and t.is_alpha for t in between) and doc[ev.start].lower_ not in self._speech_verbs():
                 ev.date, ev.end_date = iso, end_iso
                 return
         for span, iso, end_iso, adjectival in self._dates:
