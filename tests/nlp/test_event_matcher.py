@@ -222,7 +222,7 @@ def test_narrative_month_counts_an_adjectival_date(annotate):
             "It followed a telephone call on 3 June 2022 between Jaishankar's Saudi counterpart Faisal bin Farhan and his Turkish counterpart, Mevlut Cavusoglu.",
             ("call", ["Faisal bin Farhan"], ["Mevlüt Çavuşoğlu"], "2022-06-03"),
         ),
-        ("Narendra Modi visited Japan on 2 May 2022. The two leaders met again in Tokyo in 2023.", ("meeting", ["Narendra Modi"], ["Japan"], "2023")),
+        ("Shehbaz Sharif visited Turkey on 2 May 2022 and met Recep Tayyip Erdogan. The two leaders met again in 2023.", ("meeting", ["Shehbaz Sharif"], ["Recep Tayyip Erdoğan"], "2023")),
     ],
 )
 def test_meetings_across_phrasing(annotate, text, expected):
@@ -307,3 +307,21 @@ def test_relative_claim_of_an_attack(annotate):
 def test_a_bare_claim_is_not_responsibility(annotate):
     text = "A bombing near Quetta killed 12 members of the Frontier Corps. Pakistan claimed victory in the match."
     assert not [e for e in annotate(text)._.ipkg_events if e.kind == "strike"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Imran Khan spoke by telephone on 4 May 2020 with Hassan Rouhani.", ("call", ["Imran Khan"], ["Hassan Rouhani"], "2020-05-04")),
+        ("Hassan Rouhani was received at the airport in Lahore on 4 May 2020 by Prime Minister Imran Khan.", ("meeting", ["Imran Khan"], ["Hassan Rouhani"], "2020-05-04")),
+        ("Rouhani was welcomed by Prime Minister Imran Khan, who later held separate talks with Hassan Rouhani on 4 May 2020.", ("talks", ["Imran Khan"], ["Hassan Rouhani"], "2020-05-04")),
+    ],
+)
+def test_meetings_with_dates_inside_and_relative_subjects(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_the_two_presidents_are_the_last_two_persons(annotate):
+    text = "Arif Alvi met Ebrahim Raisi on 3 May 2023. Later, Arif Alvi thanked Iran. The two presidents pledged to support Afghanistan."
+    found = _events(annotate(text))
+    assert any(e[0] == "pledge" and set(e[1]) == {"Arif Alvi", "Ebrahim Raisi"} for e in found)

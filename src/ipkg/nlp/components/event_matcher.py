@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_speech_verbs, load_triggers, Trigger
 from ..annotations import EventMention, Mention
@@ -34,6 +34,8 @@ _OFFSET_WORDS = {"day", "days", "week", "weeks", "later", "earlier", "next", "fo
 _HABITUAL = {"consistently", "consistent", "always", "routinely", "traditionally", "historically", "usually", "long-standing", "longstanding", "long-term", "often", "generally"}
 _RESIDENT_OFFICES = {"ambassador", "high commissioner", "chargé d'affaires", "consul general", "envoy", "defence attaché"}
 _VICTIMS = re.compile(r"\bkill(?:ed|ing)\s+(?:at least\s+)?\S+\s+(?:\w+\s+)?(?:members|personnel|soldiers|troops|guards|officers|fighters)\s+of\s+(?:the\s+)?(?P<org>[A-Z])")
+_TWO_PERSONS = {"leaders", "men", "ministers", "presidents", "premiers", "officials", "envoys"}
+_TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "nations", "states", "governments"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -60,7 +62,8 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     """Turn a lexicon pattern into a spaCy ``Matcher`` pattern.
 
     ``a|b`` alternatives, ``x?`` optional, ``~`` an optional adverb ("strongly", "later"), ``*``
-    an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its").
+    an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its"), ``%`` an
+    optional date ("on Friday").
 
     Examples
     --------
@@ -71,6 +74,10 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     for tok in pattern.split():
         if tok == "~":
             out.append({"TEXT": {"REGEX": r"^(?:[A-Za-z]{3,}ly|later|also|again|then|once|previously|repeatedly)$"}, "OP": "?"})
+            continue
+        if tok == "%":
+            out.append({"LOWER": {"IN": ["on", "in", "last", "this", "late", "early"]}, "OP": "?"})
+            out.append({"_": {"ipkg_in_date": True}, "OP": "*"})
             continue
         if tok == "@":
             out.append({"IS_TITLE": True, "OP": "?"})
@@ -271,6 +278,8 @@ class ArgumentFinder:
                     return []
                 k = o - 1
                 continue
+            if t.lower_ == "who" and k - 1 >= sent.start and doc[k - 1].text == "," and k - 1 in self._end_at:
+                return [self._end_at[k - 1]]  # "..., X, who later held talks"
             if t.lower_ in ("it", "he", "she", "they"):
                 speaker = self._speaker_of_pronoun(doc, k, sent)
                 if speaker:
@@ -375,9 +384,13 @@ class EventMatcher(ArgumentFinder):
             self.matcher.add(str(idx), [compile_pattern(trig.pattern)])
         if not Doc.has_extension("ipkg_events"):
             Doc.set_extension("ipkg_events", default=None)
+        if not Token.has_extension("ipkg_in_date"):
+            Token.set_extension("ipkg_in_date", default=False)
 
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
+        for i, flag in enumerate(self._in_date):
+            doc[i]._.ipkg_in_date = flag
         junk = self._junk = junk_mask(doc)
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
@@ -473,10 +486,15 @@ class EventMatcher(ArgumentFinder):
         actors: list[Mention] = []
         targets: list[Mention] = []
         if trig.frame == "svo":
-            actors = self._clause_subject = self.subject(doc, s, sent)
+            actors = self._clause_subject = self.subject(doc, s, sent) or self._the_two(doc, s, sent)
             targets = self.object(doc, e, sent)
         elif trig.frame == "reverse":
-            actors, targets = self.object(doc, e, sent), self.subject(doc, s, sent)
+            by = e
+            if doc[e - 1].lower_ != "by":
+                by = next((c + 1 for c in range(e, min(sent.end, e + 12)) if doc[c].lower_ == "by"), e)
+                if any(t.text in ",;" for t in doc[e:by]):
+                    by = e
+            actors, targets = self.object(doc, by, sent), self.subject(doc, s, sent)
         elif trig.frame == "nominal":
             actors = self.possessor(doc, s, sent)
             if not actors and category in ("meeting", "visit") and s - 2 >= sent.start and doc[s - 2].lower_ in ("during", "at", "in") and doc[s - 1].lower_ in ("a", "an", "the"):
@@ -665,15 +683,17 @@ class EventMatcher(ArgumentFinder):
         k = s - 1
         while k >= sent.start and (doc[k].lower_ in _SKIP_LEFT or (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4)):
             k -= 1
-        if k >= sent.start and doc[k].is_lower and doc[k].lower_ in ("leaders", "men", "sides", "ministers", "presidents", "countries", "officials"):
+        wanted: set[str] | None = None
+        if k >= sent.start and doc[k].is_lower and doc[k].lower_ in _TWO_NOUNS:
+            wanted = {"Person"} if doc[k].lower_ in _TWO_PERSONS else {"State"}
             k -= 1
         if k - 1 < sent.start or doc[k].lower_ != "two" or doc[k - 1].lower_ != "the":
             return []
-        earlier = [ev for ev in getattr(self, "_events", []) if ev.start < sent.start]
-        if not earlier:
-            return []
-        parties = {m.key: m for m in earlier[-1].actors + earlier[-1].targets}
-        return list(parties.values()) if len(parties) == 2 else []
+        for ev in reversed([ev for ev in getattr(self, "_events", []) if ev.start < sent.start]):
+            parties = {m.key: m for m in ev.actors + ev.targets}
+            if len(parties) == 2 and (wanted is None or all(m.type in wanted for m in parties.values())):
+                return list(parties.values())
+        return []
 
     def _state_of(self, m: Mention) -> str | None:
         """The state an actor belongs to: itself, the text's nationality cue, or the gazetteer's."""
