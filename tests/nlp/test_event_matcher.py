@@ -325,3 +325,32 @@ def test_the_two_presidents_are_the_last_two_persons(annotate):
     text = "Arif Alvi met Ebrahim Raisi on 3 May 2023. Later, Arif Alvi thanked Iran. The two presidents pledged to support Afghanistan."
     found = _events(annotate(text))
     assert any(e[0] == "pledge" and set(e[1]) == {"Arif Alvi", "Ebrahim Raisi"} for e in found)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Israeli aircraft struck military sites in several Iranian provinces on 26 October 2024.", ("strike", ["Israel"], ["Iran"], "2024-10-26")),
+        (
+            "Jaish al-Adl, which grew out of the Jundallah group, is active in the border region. In May 2015 its fighters killed eight Iranian border guards near Saravan.",
+            ("strike", ["Jaish al-Adl"], ["Iran"], "2015-05"),
+        ),
+    ],
+)
+def test_strikes_by_forces_and_fighters(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_casualties_are_not_a_year(annotate):
+    doc = annotate("In May 2015 Jaish al-Adl fighters killed eight Iranian border guards near Saravan.")
+    (ev,) = [e for e in doc._.ipkg_events if e.kind == "strike"]
+    assert ev.casualties == 8
+
+
+def test_a_pattern_of_attacks_is_not_one_strike(annotate):
+    doc = annotate("Jaish al-Adl has carried out several attacks on Iranian forces along the frontier.")
+    assert not doc._.ipkg_events
+
+
+def test_a_killing_needs_an_armed_actor(annotate):
+    assert not annotate("Nawaz Sharif killed the bill in parliament on 2 May 2016.")._.ipkg_events

@@ -395,7 +395,7 @@ class ActorLinker:
             if j + 1 < n and doc[j].lower_ == "and" and doc[j + 1].text in self.demonyms:
                 states.append(self.demonyms[doc[j + 1].text])
                 j += 2
-            while j < min(n, i + 5) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha:
+            while j < min(n, i + 4) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha:
                 j += 1
             if j < n and self.nominals.get(doc[j].lower_) in ("role", "act") and sent_of[j] == sent_of[i]:
                 for k, state in enumerate(states):

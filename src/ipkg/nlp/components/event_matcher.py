@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_speech_verbs, load_triggers, Trigger
+from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_nominals, load_speech_verbs, load_triggers, Trigger
 from ..annotations import EventMention, Mention
 from .cleaner import junk_mask
 
@@ -36,6 +36,8 @@ _RESIDENT_OFFICES = {"ambassador", "high commissioner", "chargé d'affaires", "c
 _VICTIMS = re.compile(r"\bkill(?:ed|ing)\s+(?:at least\s+)?\S+\s+(?:\w+\s+)?(?:members|personnel|soldiers|troops|guards|officers|fighters)\s+of\s+(?:the\s+)?(?P<org>[A-Z])")
 _TWO_PERSONS = {"leaders", "men", "ministers", "presidents", "premiers", "officials", "envoys"}
 _TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "nations", "states", "governments"}
+_ARMED = {"ArmedGroup", "MilitaryOrganization", "State"}
+_MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless", "series"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -278,6 +280,12 @@ class ArgumentFinder:
                     return []
                 k = o - 1
                 continue
+            if load_nominals().get(t.lower_) == "role" and t.is_lower:
+                if k in self._end_at and self._end_at[k].type in _ARMED:
+                    return [self._end_at[k]]  # "Jaish al-Adl fighters killed"
+                if k - 1 >= sent.start and doc[k - 1].lower_ in ("its", "their"):
+                    owner = self._last_of_type(doc, k - 1, sent, _ARMED)
+                    return [owner] if owner else []  # "its fighters killed"
             if t.lower_ == "who" and k - 1 >= sent.start and doc[k - 1].text == "," and k - 1 in self._end_at:
                 return [self._end_at[k - 1]]  # "..., X, who later held talks"
             if t.lower_ in ("it", "he", "she", "they"):
@@ -427,6 +435,8 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(t.lower_ in _HEDGE_NOUNS for t in doc[max(sent.start, s - 5) : s]) and "of" in left:
                 continue
+            if self.kinds[trig_kind(by_span[(s, e)])].category == "strike" and any(t.lower_ in _MANY - {"series"} for t in doc[max(sent.start, s - 2) : e]):
+                continue  # "has carried out several attacks": a pattern, not one happening
             if self.kinds[trig_kind(by_span[(s, e)])].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
@@ -537,6 +547,8 @@ class EventMatcher(ArgumentFinder):
                     targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
         if category == "statement" and actors:
             actors = self._reporter(doc, actors, sent) or actors
+        if trig.pattern.startswith("killed") and not all(a.type in _ARMED for a in actors):
+            return None
         if category == "strike" and not actors and trig.frame != "claim":
             self._remember_orphan(doc, trig, s, e, sent, targets)
             return None
@@ -678,6 +690,13 @@ class EventMatcher(ArgumentFinder):
         group = earlier[-1].actors
         return list(group) if len(group) >= 2 and all(m.type == "Person" for m in group) else []
 
+    def _last_of_type(self, doc: Doc, k: int, sent: Span, types: set[str]) -> Mention | None:
+        """The last actor of one of ``types`` named before token ``k`` in its paragraph."""
+        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        found = [m for m in self._mentions if m.end <= k and doc[m.start].idx >= para_start and m.type in types and m.source != "demonym"]
+        openers = [m for m in found if m.start == doc[m.start].sent.start]
+        return (openers or found)[-1] if found else None
+
     def _the_two(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "The two (leaders) met": the two parties of the last event told before."""
         k = s - 1
@@ -743,9 +762,11 @@ class EventMatcher(ArgumentFinder):
 
     def _located_state(self, doc: Doc, e: int, sent: Span) -> tuple[Mention, Mention | None] | None:
         """ "a strike in the province of Balochistan": the state where the first place after
-        ``e`` lies (and that place)."""
-        for m in self._mentions:
-            if m.start < e or m.start >= min(sent.end, e + 10) or m.type not in ("Place", "State"):
+        ``e`` lies (and that place); "in several Iranian provinces": the state of the demonym."""
+        candidates = [m for m in self._mentions if m.type in ("Place", "State")]
+        candidates += [self._demonym_mention(doc, k) for k in range(e, min(sent.end, e + 10)) if doc[k].text in self._demonyms() and k not in self._start_at]
+        for m in sorted(candidates, key=lambda m: m.start):
+            if m.start < e or m.start >= min(sent.end, e + 10):
                 continue
             between = doc[e : m.start]
             if not any(t.lower_ in ("in", "inside", "on", "near", "into") for t in between) or any(t.text in ",;" for t in between):
@@ -903,11 +924,12 @@ class EventMatcher(ArgumentFinder):
 
     @staticmethod
     def _casualties(text: str) -> int | None:
-        m = _KILLED.search(text)
-        if not m:
-            return None
-        raw = (m.group("a") or m.group("b")).lower().replace(",", "")
-        return _NUMBER_WORDS.get(raw, None) if not raw.isdigit() else int(raw)
+        for m in _KILLED.finditer(text):
+            raw = (m.group("a") or m.group("b")).lower().replace(",", "")
+            if raw.isdigit() and len(raw) == 4 and raw[:2] in ("18", "19", "20"):
+                continue  # "In 2013 its fighters killed": a year
+            return _NUMBER_WORDS.get(raw, None) if not raw.isdigit() else int(raw)
+        return None
 
     def _link_denials(self, events: list[EventMention]) -> None:
         for i, ev in enumerate(events):
