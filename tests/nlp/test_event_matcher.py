@@ -354,3 +354,8 @@ def test_a_pattern_of_attacks_is_not_one_strike(annotate):
 
 def test_a_killing_needs_an_armed_actor(annotate):
     assert not annotate("Nawaz Sharif killed the bill in parliament on 2 May 2016.")._.ipkg_events
+
+
+def test_including_names_the_members_of_a_group(annotate):
+    doc = annotate("Ebrahim Raisi held talks with top Pakistani leaders, including Prime Minister Shehbaz Sharif, on 22 April 2024.")
+    assert ("talks", ["Ebrahim Raisi"], ["Shehbaz Sharif"], "2024-04-22") in _events(doc)

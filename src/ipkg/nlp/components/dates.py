@@ -135,6 +135,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     for start, end, kind, m in chosen:
         g = m.groupdict()
         in_paragraph = narrative if "\n" not in text[narrative_at:start] else None
+        nearby = narrative
         before = text[max(0, start - 12) : start]
         iso = end_iso = None
         if kind in ("mdy", "dmy"):
@@ -147,7 +148,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative, _month(g["m"]))
         elif kind in ("md", "dm"):
             mo = _month(g["m"])
-            y = in_paragraph or _anchor_year(mo, int(g["d"]), published, narrative)
+            y = in_paragraph or _anchor_year(mo, int(g["d"]), published, nearby)
             if y is not None:
                 iso = _iso(y, mo, int(g["d"]))
                 end_iso = _iso(y, mo, int(g["d2"])) if g.get("d2") else None
@@ -161,7 +162,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative)
         elif kind == "m":
             mo = _month(g["m"])
-            y = in_paragraph or _anchor_year(mo, None, published, narrative)
+            y = in_paragraph or _anchor_year(mo, None, published, nearby)
             iso = _iso(y, mo) if y is not None else None
         elif kind == "wd" and published is not None:
             delta = (published.weekday() - WEEKDAYS[g["w"].lower()]) % 7

@@ -321,7 +321,8 @@ class ArgumentFinder:
         limit = e + window
         while k < min(sent.end, limit):
             if k in self._start_at:
-                return [self._possessed(doc, m) for m in self._coordinated_right(doc, self._possessed(doc, self._start_at[k]), sent.end)]
+                group = [self._possessed(doc, m) for m in self._coordinated_right(doc, self._possessed(doc, self._start_at[k]), sent.end)]
+                return self._including(doc, group, sent) or group
             t = doc[k]
             if self._in_date[k] or (t.lower_ in ("on", "in", "last", "this") and k + 1 < sent.end and self._in_date[k + 1]):
                 k += 1
@@ -333,6 +334,14 @@ class ArgumentFinder:
                 return []
             k += 1
         return []
+
+    def _including(self, doc: Doc, group: list[Mention], sent: Span) -> list[Mention]:
+        """ "Pakistani leaders, including Prime Minister X": the named members, not the state."""
+        k = group[-1].end
+        if not (k + 1 < sent.end and doc[k].text == "," and doc[k + 1].lower_ == "including" and all(m.type == "State" for m in group)):
+            return []
+        first = self._start_at.get(k + 2)
+        return self._coordinated_right(doc, first, sent.end) if first is not None and first.type == "Person" else []
 
     def _possessed(self, doc: Doc, m: Mention) -> Mention:
         """ "Pakistan's ISI": the organisation, not its owner."""
