@@ -359,3 +359,9 @@ def test_a_killing_needs_an_armed_actor(annotate):
 def test_including_names_the_members_of_a_group(annotate):
     doc = annotate("Ebrahim Raisi held talks with top Pakistani leaders, including Prime Minister Shehbaz Sharif, on 22 April 2024.")
     assert ("talks", ["Ebrahim Raisi"], ["Shehbaz Sharif"], "2024-04-22") in _events(doc)
+
+
+def test_alongside_joins_the_first_party(annotate):
+    doc = annotate("The meeting between Pakistan's army chief Asim Munir and Ebrahim Raisi, alongside Prime Minister Shehbaz Sharif, eased tensions.")
+    (ev,) = [e for e in doc._.ipkg_events if e.kind == "meeting"]
+    assert [a.label for a in ev.actors] == ["Asim Munir", "Shehbaz Sharif"] and [t.label for t in ev.targets] == ["Ebrahim Raisi"]

@@ -531,6 +531,9 @@ class EventMatcher(ArgumentFinder):
                 after += 1
             if (doc[e - 1].lower_ == "between" or (after < sent.end and doc[after].lower_ == "between")) and len(targets) >= 2:
                 actors, targets = targets[:1], targets[1:]
+                k = targets[-1].end
+                if k + 2 < sent.end and doc[k].text == "," and doc[k + 1].lower_ in ("alongside", "accompanied") and (k + 2) in self._start_at:
+                    actors = actors + [self._start_at[k + 2]]  # "between A and B, alongside C": C came with A
             if not actors and doc[sent.start].lower_ in ("in", "during", "at") and s - sent.start <= 3:
                 comma = next((c for c in range(e, sent.end) if doc[c].text == ","), None)
                 if comma is not None:
