@@ -113,5 +113,17 @@ def test_shortfalls_apply_only_to_the_named_queries():
 
     table = [Score("visits", 4, 4, 4, 4), Score("agreements", 4, 4, 1, 1)]
     assert shortfalls([table], 0.9, 0.85, only=("visits",)) == []
-    assert shortfalls([table], 0.9, 0.85) == ["table 1 agreements: precision 0.25 < 0.90", "table 1 agreements: recall 0.25 < 0.85"]
+    assert [str(s) for s in shortfalls([table], 0.9, 0.85)] == ["table 1 agreements: precision 0.25 < 0.90", "table 1 agreements: recall 0.25 < 0.85"]
     assert shortfalls([table, table], 0.9, 0.85, only=("visits",), within=0.1) == []
+
+
+def test_known_shortfall_fails_only_under_its_floor(small, tmp_path):
+    root, _ = small
+    known = tmp_path / "known.toml"
+    known.write_text('[[shortfall]]\ntable = 1\nquery = "visits"\nmeasure = "recall"\nfloor = 0.5\nreason = "no destination"\n', encoding="utf-8")
+    run = [sys.executable, "-m", "ipkg", "evaluate", str(root / "gold.toml"), "--only", "visits", "--min-recall", "0.9", "--known", str(known)]
+    ok = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0 and "known shortfall: table 1 visits: recall 0.50 < 0.90 (floor 0.50)" in ok.stderr
+    known.write_text(known.read_text().replace("0.5\n", "0.6\n"), encoding="utf-8")
+    low = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert low.returncode == 1 and "below target: table 1 visits: recall 0.50 < 0.90" in low.stderr

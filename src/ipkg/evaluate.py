@@ -20,7 +20,7 @@ from rdflib import Dataset
 from .errors import Errors, IpkgError
 from .query.sparql import run_query
 
-__all__ = ["Score", "evaluate", "load_gold", "render_scores", "shortfalls", "SCORED"]
+__all__ = ["Score", "Shortfall", "evaluate", "load_gold", "load_known", "render_scores", "shortfalls", "SCORED"]
 
 Key = tuple[Any, ...]
 
@@ -233,14 +233,28 @@ def render_scores(scores: list[Score], title: str = "", errors: bool = False) ->
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """A score under its target: ``table`` counts gold files from 1."""
+
+    table: int
+    query: str
+    measure: str
+    value: float
+    target: float
+
+    def __str__(self) -> str:
+        return f"table {self.table} {self.query}: {self.measure} {self.value:.2f} < {self.target:.2f}"
+
+
 def shortfalls(
     tables: list[list[Score]],
     min_precision: float = 0.0,
     min_recall: float = 0.0,
     within: float | None = None,
     only: tuple[str, ...] = SCORED,
-) -> list[str]:
-    """Every way the scores miss their targets, one message each; empty when all are met.
+) -> list[Shortfall]:
+    """Every way the scores miss their targets; empty when all are met.
 
     The first table must reach ``min_precision`` and ``min_recall`` on each query in ``only``
     that has gold rows. With ``within``, every later table must also reach them or stay within
@@ -250,10 +264,10 @@ def shortfalls(
     Examples
     --------
     >>> seeds, dev = [Score("visits", 10, 10, 9, 9)], [Score("visits", 10, 10, 7, 7)]
-    >>> shortfalls([seeds, dev], 0.9, 0.85, within=0.1)
+    >>> [str(s) for s in shortfalls([seeds, dev], 0.9, 0.85, within=0.1)]
     ['table 2 visits: precision 0.70 < 0.80', 'table 2 visits: recall 0.70 < 0.80']
     """
-    out: list[str] = []
+    out: list[Shortfall] = []
     if not tables:
         return out
     first = {s.query: s for s in tables[0]}
@@ -269,5 +283,21 @@ def shortfalls(
                     ref = first.get(s.query)
                     floor = min(floor, getattr(ref, measure) - within) if ref is not None else floor
                 if value < floor - 1e-9:
-                    out.append(f"table {n} {s.query}: {measure} {value:.2f} < {floor:.2f}")
+                    out.append(Shortfall(n, s.query, measure, value, floor))
     return out
+
+
+def load_known(path: str | Path) -> dict[tuple[int, str, str], float]:
+    """Read a file of known shortfalls: ``[[shortfall]]`` tables with ``table``, ``query``,
+    ``measure``, ``floor`` and ``reason``. A known shortfall fails only below its floor.
+
+    Raises
+    ------
+    IpkgError
+        If it cannot be read or a row lacks a field.
+    """
+    data = load_gold(path)
+    try:
+        return {(int(r["table"]), r["query"], r["measure"]): float(r["floor"]) for r in data.get("shortfall", []) if r["reason"]}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IpkgError(Errors.E003.format(path=path, reason=f"bad shortfall row: {exc}")) from None
