@@ -365,3 +365,12 @@ def test_alongside_joins_the_first_party(annotate):
     doc = annotate("The meeting between Pakistan's army chief Asim Munir and Ebrahim Raisi, alongside Prime Minister Shehbaz Sharif, eased tensions.")
     (ev,) = [e for e in doc._.ipkg_events if e.kind == "meeting"]
     assert [a.label for a in ev.actors] == ["Asim Munir", "Shehbaz Sharif"] and [t.label for t in ev.targets] == ["Ebrahim Raisi"]
+
+
+def test_agreements_are_between_states(annotate):
+    text = (
+        "On 21 July 1964, President Ayub Khan of Pakistan, Shah Mohammad Reza Pahlavi of Iran and President Cemal Gürsel of Turkey "
+        "met in Istanbul and founded the Regional Cooperation for Development. The three countries signed the Treaty of Izmir in 1977."
+    )
+    found = [(e[0], sorted(e[1] + e[2]), e[3]) for e in _events(annotate(text)) if e[0] == "agreement"]
+    assert found == [("agreement", ["Iran", "Pakistan", "Turkey"], "1964-07-21"), ("agreement", ["Iran", "Pakistan", "Turkey"], "1977")]

@@ -134,6 +134,7 @@ class ArgumentFinder:
 
 
     def _setup(self, doc: Doc) -> None:
+        self._doc = doc
         mentions: list[Mention] = doc._.ipkg_mentions or []
         self._end_at = {m.end: m for m in mentions}
         self._start_at = {m.start: m for m in mentions}
@@ -245,7 +246,9 @@ class ArgumentFinder:
                 k -= 1
                 continue
             if t.lower_ == "and" and previous and (k + 1) not in self._end_at:
-                return list(previous[-1].actors)
+                last = previous[-1]
+                together = self.kinds[last.kind].category == "meeting" and self.kinds[self._kind_at.get(s, last.kind)].category == "agreement"
+                return list(last.actors) + (list(last.targets) if together else [])  # "A, B and C met and founded"
             if t.text == "," and (k + 1) in self._end_at and self._end_at[k + 1].start < k:
                 return self._coordinated_left(doc, self._end_at[k + 1], sent.start)
             if t.text == ",":
@@ -449,6 +452,7 @@ class EventMatcher(ArgumentFinder):
             if self.kinds[trig_kind(by_span[(s, e)])].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
+            self._kind_at = {s: trig.kind}
             self._pending_pairs: list[tuple[Mention, Mention]] = []
             self._extra_events: list[EventMention] = []
             ev = self._arguments(doc, trig, s, e, sent)
@@ -546,7 +550,7 @@ class EventMatcher(ArgumentFinder):
             targets = self.object(doc, e, sent)
             if not targets and len(actors) >= 2:
                 actors, targets = actors[:1], actors[1:]
-                if len(targets) >= 2:
+                if len(targets) >= 2 and category == "meeting":
                     self._pending_pairs = [(a, b) for i, a in enumerate(targets) for b in targets[i + 1 :]]
         if category == "strike" and actors and not targets:
             territory = self._territory(doc, sent, {a.key for a in actors}, after=e)
@@ -601,9 +605,31 @@ class EventMatcher(ArgumentFinder):
         elif category in ("meeting", "statement", "agreement", "other"):
             if any(m.type in ("Place", "Project") for m in actors):
                 return None
+        if category == "agreement":
+            parties = self._as_parties(actors + targets)
+            if sum(p.type == "State" for p in parties) >= 2:
+                parties = [p for p in parties if p.type == "State"]  # an organisation named is what they founded or joined
+            if len(parties) < 2:
+                return None
+            actors, targets = parties[:1], parties[1:]
         if place is None:
             place = self._place(doc, sent, actors + targets, s)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _as_parties(self, mentions: list[Mention]) -> list[Mention]:
+        """The parties to an agreement: the states (or organisations) its signatories act for."""
+        out: dict[str, Mention] = {}
+        for m in mentions:
+            state = self._state_of(m) if m.type in ("Person", "State", "GovernmentBody") else None
+            after = self._start_at.get(m.end + 1)
+            if state is None and m.type == "Person" and after is not None and after.type == "State" and self._doc[m.end].lower_ == "of":
+                state = after.key  # "President Cemal Gürsel of Turkey"
+            if state and state in self.gaz.entries:
+                se = self.gaz.entries[state]
+                out.setdefault(state, m if m.key == state else Mention(m.start, m.end, m.head_start, m.head_end, se.iri, se.label, se.type, m.surface, "signatory-of"))
+            elif m.type in ("InternationalOrganization", "ArmedGroup"):
+                out.setdefault(m.key, m)
+        return list(out.values())
 
     def _remember_orphan(self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span, targets: list[Mention]) -> None:
         """An attack told without its author ("a suicide bombing killed 27 members of the IRGC"),
@@ -718,11 +744,14 @@ class EventMatcher(ArgumentFinder):
         if k >= sent.start and doc[k].is_lower and doc[k].lower_ in _TWO_NOUNS:
             wanted = {"Person"} if doc[k].lower_ in _TWO_PERSONS else {"State"}
             k -= 1
-        if k - 1 < sent.start or doc[k].lower_ != "two" or doc[k - 1].lower_ != "the":
+        if k - 1 < sent.start or doc[k].lower_ not in ("two", "three") or doc[k - 1].lower_ != "the":
             return []
+        n = 2 if doc[k].lower_ == "two" else 3
         for ev in reversed([ev for ev in getattr(self, "_events", []) if ev.start < sent.start]):
             parties = {m.key: m for m in ev.actors + ev.targets}
-            if len(parties) == 2 and (wanted is None or all(m.type in wanted for m in parties.values())):
+            if wanted == {"State"}:
+                parties = {m.key: m for m in self._as_parties(list(parties.values()))}
+            if len(parties) == n and (wanted is None or all(m.type in wanted for m in parties.values())):
                 return list(parties.values())
         return []
 
