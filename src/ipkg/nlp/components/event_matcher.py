@@ -52,6 +52,10 @@ _KILLED = re.compile(
     r"|(?:(?P<b>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\s+(?:\w+\s+){0,2}(?:were|was|have been|had been)?\s*killed)",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK = {";", "which", "who", "whom", "whose", "while", "whereas", "although", "though", "because", "if", "unless", "when", "—", "–", ":"}
+_PARTY_NOUNS = {"leaders", "sides", "countries", "ministers", "presidents", "governments", "men", "officials"}
+_ATTACK_NOUNS = {"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "bombing", "bombings", "incursion", "raid", "raids"}
+_ALLEGATION_NOUNS = {"allegation", "allegations", "claim", "claims", "charge", "charges", "accusation", "accusations", "assertion", "assertions"}
 _STATEISH = {"State", "GovernmentBody", "MilitaryOrganization", "IntelligenceAgency", "Person", "InternationalOrganization", "ArmedGroup"}
 
 
@@ -59,7 +63,8 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     """Turn a lexicon pattern into a spaCy ``Matcher`` pattern.
 
     ``a|b`` alternatives, ``x?`` optional, ``~`` an optional adverb ("strongly", "later"), ``*``
-    an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its").
+    an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its"), ``"`` an
+    optional quotation mark.
 
     Examples
     --------
@@ -77,6 +82,9 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
             continue
         if tok == "*":
             out.append({"IS_LOWER": True, "IS_ALPHA": True, "OP": "?"})
+            continue
+        if tok == '"':
+            out.append({"TEXT": {"IN": list(_QUOTES)}, "OP": "?"})
             continue
         optional = tok.endswith("?")
         spec: dict[str, Any] = {"LOWER": {"IN": tok.rstrip("?").split("|")}}
@@ -404,6 +412,7 @@ class EventMatcher(ArgumentFinder):
             events.append(visit)
             out_spans.append(Span(doc, visit.start, visit.end, label=visit.kind))
         self._link_denials(events)
+        self._link_allegations(doc, events)
         keep = [i for i, ev in enumerate(events) if ev.targets]
         events = [events[i] for i in keep]
         out_spans = [out_spans[i] for i in keep]
@@ -474,6 +483,8 @@ class EventMatcher(ArgumentFinder):
                 targets, place = [located[0]], located[1]
                 if place is None:
                     targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
+        if category == "statement":
+            actors, targets = self._stance_arguments(doc, trig, s, e, sent, actors, targets)
         if category == "statement" and actors:
             actors = self._reporter(doc, actors, sent) or actors
         if not actors or (not targets and trig.kind != "deny"):
@@ -590,6 +601,95 @@ class EventMatcher(ArgumentFinder):
             return []
         return self.subject(doc, k, sent)
 
+    def _stance_arguments(
+        self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span, actors: list[Mention], targets: list[Mention]
+    ) -> tuple[list[Mention], list[Mention]]:
+        """Speaker and addressee of a stance that the plain frame left open: a verb coordinated
+        with an earlier one ("X telephoned Y, condemned Z"), "both leaders", the content of a
+        claim, or the author of "the attack" condemned."""
+        if trig.frame == "nominal" and actors and any(doc[c].lower_ in _IRREALIS for c in range(actors[-1].end, s)):
+            return [], targets
+        if not actors and trig.frame == "svo":
+            actors = self._both(doc, s, sent) or self._coordinated_subject(doc, s, sent)
+        if not targets and trig.kind == "claim":
+            targets = self._claim_about(doc, e, sent)
+        if not targets and trig.kind == "condemn":
+            targets = self._attacker(doc, e, sent)
+        if not targets and trig.kind == "pledge":
+            targets = self.object(doc, e, sent, window=12)
+        return actors, targets
+
+    def _coordinated_subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "X defended the strike and claimed ...", "X telephoned Y to convey condolences,
+        condemn Z": the subject of the clause's first verb, for a verb coordinated after it."""
+        k = s - 1
+        while k >= sent.start and (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4 or doc[k].lower_ in ("also", "then", "again")):
+            k -= 1
+        if k < sent.start or doc[k].lower_ not in ("and", "but", ","):
+            return []
+        for v in range(sent.start, k):
+            t = doc[v]
+            if self._in_date[v]:
+                continue
+            if t.lower_ in _CLAUSE_BREAK:
+                return []
+            if not (t.is_alpha and t.is_lower and (t.lower_.endswith("ed") or t.lower_ in self._speech_verbs())):
+                continue
+            if any(m.start <= v < m.end for m in self._mentions):
+                continue
+            found = self.subject(doc, v, sent)
+            if found:
+                context = [w.lower_ for w in doc[max(sent.start, v - 4) : v]]
+                if any(w in _HABITUAL or w in _NEGATION for w in context) or any(w in _IRREALIS for w in context[-2:]):
+                    return []
+                if any(doc[c].lower_ in _CLAUSE_BREAK and not self._in_date[c] for c in range(v, k)):
+                    return []
+                return found
+        return []
+
+    def _both(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "Both leaders condemned ...": the two parties of the last meeting told before."""
+        k = s - 1
+        while k >= sent.start and (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4 or doc[k].lower_ in _SKIP_LEFT):
+            k -= 1
+        if k - 1 < sent.start or doc[k - 1].lower_ != "both" or doc[k].lower_ not in _PARTY_NOUNS or k - 1 != sent.start:
+            return []
+        earlier = [ev for ev in getattr(self, "_events", []) if ev.start < sent.start and self.kinds[ev.kind].category == "meeting"]
+        if not earlier:
+            return []
+        parties = {m.key: m for m in earlier[-1].actors + earlier[-1].targets}
+        return list(parties.values()) if len(parties) == 2 else []
+
+    def _claim_about(self, doc: Doc, e: int, sent: Span, window: int = 16) -> list[Mention]:
+        """ "claimed that only members of X had been hit", "stated its targets were militant
+        groups near the border, specifically X": the first actor the claimed clause names."""
+        for m in self._mentions:
+            if e <= m.start < min(sent.end, e + window) and m.type not in ("Place", "Project"):
+                if any(doc[c].lower_ in _CLAUSE_BREAK or doc[c].text in _QUOTES for c in range(e, m.start)):
+                    return []
+                return [m]
+        return []
+
+    def _attacker(self, doc: Doc, e: int, sent: Span) -> list[Mention]:
+        """ "condemned the attack": the attacker of the last strike told before, when the
+        condemned noun names no one."""
+        k = e
+        if k < sent.end and doc[k].lower_ in ("the", "this", "that", "these", "those"):
+            k += 1
+        while k < sent.end and doc[k].lower_ in ("missile", "drone", "air", "aerial", "cross-border", "military", "deadly", "latest", "recent", "and"):
+            k += 1
+        if k >= sent.end or doc[k].lower_ not in _ATTACK_NOUNS:
+            return []
+        if k + 1 < sent.end and (doc[k + 1].lower_ in ("by", "of", "on", "against") or (k + 1) in self._start_at):
+            return []
+        strikes = [ev for ev in getattr(self, "_events", []) if ev.start < e and self.kinds[ev.kind].category == "strike"]
+        if not strikes:
+            return []
+        last = strikes[-1]
+        if doc.text.count("\n", doc[last.start].idx, doc[e].idx) > 4:
+            return []
+        return list(last.actors[:1])
+
     def _located_state(self, doc: Doc, e: int, sent: Span) -> tuple[Mention, Mention | None] | None:
         """ "a strike in the province of Balochistan": the state where the first place after
         ``e`` lies (and that place)."""
@@ -661,7 +761,8 @@ class EventMatcher(ArgumentFinder):
                     continue
                 anchor = self._day_before(doc, sent.start, k)
                 sign = 1 if direction == "later" else -1
-            anchor = anchor or next((p.date for p in reversed(previous) if p.date and len(p.date) == 10), None)
+            same = [p for p in previous if self.kinds[p.kind].category == self.kinds[ev.kind].category]
+            anchor = anchor or next((p.date for p in [*reversed(same), *reversed(previous)] if p.date and len(p.date) == 10), None)
             if anchor is None:
                 return None
             return (dt.date.fromisoformat(anchor) + dt.timedelta(days=sign * days)).isoformat()
@@ -757,4 +858,23 @@ class EventMatcher(ArgumentFinder):
                     ev.denies = prev
                     if not ev.targets:
                         ev.targets = list(prev.actors)
+                    break
+
+    def _link_allegations(self, doc: Doc, events: list[EventMention]) -> None:
+        """A denial that names no one answers the last accusation or claim told before it in the
+        same or the previous paragraph: one aimed at the denier ("A accused B ... B denied any
+        link"), or any other speaker's when "these allegations" are denied."""
+        for i, ev in enumerate(events):
+            if ev.kind != "deny" or ev.targets or ev.denies is not None:
+                continue
+            deniers = {m.key for m in ev.actors}
+            anaphoric = any(t.lower_ in _ALLEGATION_NOUNS for t in doc[ev.end : min(len(doc), ev.end + 3)])
+            for prev in reversed(events[:i]):
+                if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > 4:
+                    break
+                if prev.kind not in ("claim", "accuse") or deniers & {m.key for m in prev.actors}:
+                    continue
+                if anaphoric or deniers & {m.key for m in prev.targets}:
+                    ev.denies = prev
+                    ev.targets = list(prev.actors)
                     break
