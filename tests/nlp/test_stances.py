@@ -63,3 +63,20 @@ def test_denial_answers_the_allegation_told_before(annotate):
 )
 def test_habitual_or_unrealised_coordinated_stances_are_not_statements(annotate, text):
     assert not [e for e in annotate(text)._.ipkg_events if e.kind in ("support", "condemn")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('Hakan Fidan described Azerbaijan\'s conduct during the talks as a "success" for the region.', ("praise", ["Hakan Fidan"], ["Azerbaijan"])),
+        ("Ilham Aliyev wrote that he was heading to Ankara, stressing that Azerbaijanis “will never forget Turkey’s support” in the war.", ("thank", ["Ilham Aliyev"], ["Turkey"])),
+        ("Recep Tayyip Erdogan telephoned Ilham Aliyev to convey sympathy and reiterate Turkey's solidarity.", ("support", ["Recep Tayyip Erdoğan"], ["Azerbaijan"])),
+    ],
+)
+def test_stances_whose_addressee_is_not_after_the_verb(annotate, text, expected):
+    assert expected in _events(annotate(text))
+
+
+def test_solidarity_without_object_or_call_is_not_a_statement(annotate):
+    doc = annotate("Recep Tayyip Erdogan reiterated Turkey's solidarity, saying Russia must stop.")
+    assert not [e for e in doc._.ipkg_events if e.kind == "support"]

@@ -610,14 +610,32 @@ class EventMatcher(ArgumentFinder):
         if trig.frame == "nominal" and actors and any(doc[c].lower_ in _IRREALIS for c in range(actors[-1].end, s)):
             return [], targets
         if not actors and trig.frame == "svo":
-            actors = self._both(doc, s, sent) or self._coordinated_subject(doc, s, sent)
+            actors = self._both(doc, s, sent) or self._coordinated_subject(doc, s, sent) or self._people_speaker(doc, s, sent)
         if not targets and trig.kind == "claim":
             targets = self._claim_about(doc, e, sent)
         if not targets and trig.kind == "condemn":
             targets = self._attacker(doc, e, sent)
         if not targets and trig.kind == "pledge":
             targets = self.object(doc, e, sent, window=12)
+        if trig.kind in ("praise", "thank") and any(t.lower_ in ("as", "forget") for t in doc[s:e]):
+            targets = [m for m in self._mentions if s <= m.start and m.end < e and doc[m.end].text in ("'s", "’s")][:1]
+        if trig.kind == "support" and doc[e - 1].lower_ in ("solidarity", "support") and actors:
+            targets = self._counterpart_state(doc, s, sent, actors)
         return actors, targets
+
+    def _counterpart_state(self, doc: Doc, s: int, sent: Span, actors: list[Mention]) -> list[Mention]:
+        """ "X telephoned Y to ... reiterate Pakistan's solidarity": solidarity named without its
+        object goes to the state of the one X called or met earlier in the sentence."""
+        keys = {m.key for m in actors}
+        calls = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < s and self.kinds[ev.kind].category == "meeting" and {m.key for m in ev.actors} == keys]
+        if not calls or len(calls[-1].targets) != 1:
+            return []
+        other = calls[-1].targets[0]
+        state = self._state_of(other)
+        if state is None or state not in self.gaz.entries or state in {self._state_of(m) for m in actors}:
+            return []
+        se = self.gaz.entries[state]
+        return [Mention(other.start, other.end, other.head_start, other.head_end, se.iri, se.label, se.type, other.surface, "place-of")]
 
     def _coordinated_subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "X defended the strike and claimed ...", "X telephoned Y to convey condolences,
@@ -646,6 +664,19 @@ class EventMatcher(ArgumentFinder):
                     return []
                 return found
         return []
+
+    def _people_speaker(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "X said (, stressing) that Iranians will never forget ...": a people's feeling
+        reported by a speaker is the speaker's stance."""
+        k = s - 1
+        while k >= sent.start and doc[k].text in _QUOTES:
+            k -= 1
+        if k < sent.start or not doc[k].is_title or k in self._end_at or (k + 1) in self._end_at:
+            return []
+        if k - 2 < sent.start or doc[k - 1].lower_ != "that" or doc[k - 2].lower_ not in self._speech_verbs():
+            return []
+        v = k - 2
+        return self.subject(doc, v, sent) or (self._coordinated_subject(doc, v, sent) if doc[v - 1].text == "," else [])
 
     def _both(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "Both leaders condemned ...": the two parties of the last meeting told before."""
