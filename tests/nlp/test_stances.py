@@ -80,3 +80,10 @@ def test_stances_whose_addressee_is_not_after_the_verb(annotate, text, expected)
 def test_solidarity_without_object_or_call_is_not_a_statement(annotate):
     doc = annotate("Recep Tayyip Erdogan reiterated Turkey's solidarity, saying Russia must stop.")
     assert not [e for e in doc._.ipkg_events if e.kind == "support"]
+
+
+def test_undated_stance_takes_the_month_of_the_last_dated_meeting(annotate):
+    filler = "".join(f"Paragraph {w} tells of flags, posters and crowds along the main road.\n" for w in "one two three four five six seven".split())
+    doc = annotate(f"Recep Tayyip Erdogan met Ilham Aliyev in Baku on May 3, 2024.\n{filler}Later, Hakan Fidan praised Azerbaijan's courage during the long talks in the city.\n")
+    (praise,) = [e for e in doc._.ipkg_events if e.kind == "praise"]
+    assert praise.date == "2024-05"

@@ -402,6 +402,8 @@ class EventMatcher(ArgumentFinder):
             if ev is None:
                 continue
             self._date(doc, ev, sent, events)
+            if ev.date is None and self.kinds[ev.kind].category == "statement":
+                ev.date = self._recent_month(doc, ev, events)
             if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
                 ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
             if self.kinds[ev.kind].category == "strike":
@@ -664,6 +666,17 @@ class EventMatcher(ArgumentFinder):
                     return []
                 return found
         return []
+
+    def _recent_month(self, doc: Doc, ev: EventMention, events: list[EventMention], lines: int = 8) -> str | None:
+        """The month of the last dated statement or meeting told within ``lines`` lines before an
+        undated stance ("Sharif condemned X on Monday. ... He praised Y"), so that it is not
+        merged with the same stance told of another occasion."""
+        for prev in reversed(events):
+            if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > lines:
+                return None
+            if prev.date and self.kinds[prev.kind].category in ("statement", "meeting"):
+                return prev.date[:7]
+        return None
 
     def _people_speaker(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "X said (, stressing) that Iranians will never forget ...": a people's feeling
