@@ -57,6 +57,10 @@ _KILLED = re.compile(
     r"|(?:(?P<b>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\s+(?:\w+\s+){0,2}(?:were|was|have been|had been)?\s*killed)",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK = {";", "which", "who", "whom", "whose", "while", "whereas", "although", "though", "because", "if", "unless", "when", "—", "–", ":"}
+_PARTY_NOUNS = {"leaders", "sides", "countries", "ministers", "presidents", "governments", "men", "officials"}
+_ATTACK_NOUNS = {"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "bombing", "bombings", "incursion", "raid", "raids"}
+_ALLEGATION_NOUNS = {"allegation", "allegations", "claim", "claims", "charge", "charges", "accusation", "accusations", "assertion", "assertions"}
 _STATEISH = {"State", "GovernmentBody", "MilitaryOrganization", "IntelligenceAgency", "Person", "InternationalOrganization", "ArmedGroup"}
 
 
@@ -65,7 +69,7 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
 
     ``a|b`` alternatives, ``x?`` optional, ``~`` an optional adverb ("strongly", "later"), ``*``
     an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its"), ``%`` an
-    optional date ("on Friday").
+    optional date ("on Friday"), ``"`` an optional quotation mark.
 
     Examples
     --------
@@ -87,6 +91,9 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
             continue
         if tok == "*":
             out.append({"IS_LOWER": True, "IS_ALPHA": True, "OP": "?"})
+            continue
+        if tok == '"':
+            out.append({"TEXT": {"IN": list(_QUOTES)}, "OP": "?"})
             continue
         optional = tok.endswith("?")
         spec: dict[str, Any] = {"LOWER": {"IN": tok.rstrip("?").split("|")}}
@@ -469,6 +476,8 @@ class EventMatcher(ArgumentFinder):
                 out_spans.append(Span(doc, s, e, label=pair.kind))
             if trig.frame != "claim":
                 self._date(doc, ev, sent, events)
+            if ev.date is None and self.kinds[ev.kind].category == "statement":
+                ev.date = self._recent_month(doc, ev, events)
             if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
                 ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
             if self.kinds[ev.kind].category == "strike" and trig.frame != "claim":
@@ -479,6 +488,7 @@ class EventMatcher(ArgumentFinder):
             events.append(visit)
             out_spans.append(Span(doc, visit.start, visit.end, label=visit.kind))
         self._link_denials(events)
+        self._link_allegations(doc, events)
         keep = [i for i, ev in enumerate(events) if ev.targets]
         events = [events[i] for i in keep]
         out_spans = [out_spans[i] for i in keep]
@@ -561,6 +571,8 @@ class EventMatcher(ArgumentFinder):
                 targets, place = [located[0]], located[1]
                 if place is None:
                     targets = [m for m in self._coordinated_right(doc, located[0], sent.end) if m.type == "State"]
+        if category == "statement":
+            actors, targets = self._stance_arguments(doc, trig, s, e, sent, actors, targets)
         if category == "statement" and actors:
             actors = self._reporter(doc, actors, sent) or actors
         if trig.pattern.startswith("killed") and not all(a.type in _ARMED for a in actors):
@@ -801,6 +813,137 @@ class EventMatcher(ArgumentFinder):
             return []
         return self.subject(doc, k, sent)
 
+    def _stance_arguments(
+        self, doc: Doc, trig: Trigger, s: int, e: int, sent: Span, actors: list[Mention], targets: list[Mention]
+    ) -> tuple[list[Mention], list[Mention]]:
+        """Speaker and addressee of a stance that the plain frame left open: a verb coordinated
+        with an earlier one ("X telephoned Y, condemned Z"), "both leaders", the content of a
+        claim, or the author of "the attack" condemned."""
+        if trig.frame == "nominal" and actors and any(doc[c].lower_ in _IRREALIS for c in range(actors[-1].end, s)):
+            return [], targets
+        if not actors and trig.frame == "svo":
+            actors = self._both(doc, s, sent) or self._coordinated_subject(doc, s, sent) or self._people_speaker(doc, s, sent)
+        if not targets and trig.kind == "claim":
+            targets = self._claim_about(doc, e, sent)
+        if not targets and trig.kind == "condemn":
+            targets = self._attacker(doc, e, sent)
+        if not targets and trig.kind == "pledge":
+            targets = self.object(doc, e, sent, window=12)
+        if trig.kind in ("praise", "thank") and any(t.lower_ in ("as", "forget") for t in doc[s:e]):
+            targets = [m for m in self._mentions if s <= m.start and m.end < e and doc[m.end].text in ("'s", "’s")][:1]
+        if trig.kind == "support" and doc[e - 1].lower_ in ("solidarity", "support") and actors:
+            targets = self._counterpart_state(doc, s, sent, actors)
+        return actors, targets
+
+    def _counterpart_state(self, doc: Doc, s: int, sent: Span, actors: list[Mention]) -> list[Mention]:
+        """ "X telephoned Y to ... reiterate Pakistan's solidarity": solidarity named without its
+        object goes to the state of the one X called or met earlier in the sentence."""
+        keys = {m.key for m in actors}
+        calls = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < s and self.kinds[ev.kind].category == "meeting" and {m.key for m in ev.actors} == keys]
+        if not calls or len(calls[-1].targets) != 1:
+            return []
+        other = calls[-1].targets[0]
+        state = self._state_of(other)
+        if state is None or state not in self.gaz.entries or state in {self._state_of(m) for m in actors}:
+            return []
+        se = self.gaz.entries[state]
+        return [Mention(other.start, other.end, other.head_start, other.head_end, se.iri, se.label, se.type, other.surface, "place-of")]
+
+    def _coordinated_subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "X defended the strike and claimed ...", "X telephoned Y to convey condolences,
+        condemn Z": the subject of the clause's first verb, for a verb coordinated after it."""
+        k = s - 1
+        while k >= sent.start and (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4 or doc[k].lower_ in ("also", "then", "again")):
+            k -= 1
+        if k < sent.start or doc[k].lower_ not in ("and", "but", ","):
+            return []
+        for v in range(sent.start, k):
+            t = doc[v]
+            if self._in_date[v]:
+                continue
+            if t.lower_ in _CLAUSE_BREAK:
+                return []
+            if not (t.is_alpha and t.is_lower and (t.lower_.endswith("ed") or t.lower_ in self._speech_verbs())):
+                continue
+            if any(m.start <= v < m.end for m in self._mentions):
+                continue
+            found = self.subject(doc, v, sent)
+            if found:
+                context = [w.lower_ for w in doc[max(sent.start, v - 4) : v]]
+                if any(w in _HABITUAL or w in _NEGATION for w in context) or any(w in _IRREALIS for w in context[-2:]):
+                    return []
+                if any(doc[c].lower_ in _CLAUSE_BREAK and not self._in_date[c] for c in range(v, k)):
+                    return []
+                return found
+        return []
+
+    def _recent_month(self, doc: Doc, ev: EventMention, events: list[EventMention], lines: int = 8) -> str | None:
+        """The month of the last dated statement or meeting told within ``lines`` lines before an
+        undated stance ("Sharif condemned X on Monday. ... He praised Y"), so that it is not
+        merged with the same stance told of another occasion."""
+        for prev in reversed(events):
+            if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > lines:
+                return None
+            if prev.date and self.kinds[prev.kind].category in ("statement", "meeting"):
+                return prev.date[:7]
+        return None
+
+    def _people_speaker(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "X said (, stressing) that Iranians will never forget ...": a people's feeling
+        reported by a speaker is the speaker's stance."""
+        k = s - 1
+        while k >= sent.start and doc[k].text in _QUOTES:
+            k -= 1
+        if k < sent.start or not doc[k].is_title or k in self._end_at or (k + 1) in self._end_at:
+            return []
+        if k - 2 < sent.start or doc[k - 1].lower_ != "that" or doc[k - 2].lower_ not in self._speech_verbs():
+            return []
+        v = k - 2
+        return self.subject(doc, v, sent) or (self._coordinated_subject(doc, v, sent) if doc[v - 1].text == "," else [])
+
+    def _both(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
+        """ "Both leaders condemned ...": the two parties of the last meeting told before."""
+        k = s - 1
+        while k >= sent.start and (doc[k].is_alpha and doc[k].lower_.endswith("ly") and len(doc[k]) > 4 or doc[k].lower_ in _SKIP_LEFT):
+            k -= 1
+        if k - 1 < sent.start or doc[k - 1].lower_ != "both" or doc[k].lower_ not in _PARTY_NOUNS or k - 1 != sent.start:
+            return []
+        earlier = [ev for ev in getattr(self, "_events", []) if ev.start < sent.start and self.kinds[ev.kind].category == "meeting"]
+        if not earlier:
+            return []
+        parties = {m.key: m for m in earlier[-1].actors + earlier[-1].targets}
+        return list(parties.values()) if len(parties) == 2 else []
+
+    def _claim_about(self, doc: Doc, e: int, sent: Span, window: int = 16) -> list[Mention]:
+        """ "claimed that only members of X had been hit", "stated its targets were militant
+        groups near the border, specifically X": the first actor the claimed clause names."""
+        for m in self._mentions:
+            if e <= m.start < min(sent.end, e + window) and m.type not in ("Place", "Project"):
+                if any(doc[c].lower_ in _CLAUSE_BREAK or doc[c].text in _QUOTES for c in range(e, m.start)):
+                    return []
+                return [m]
+        return []
+
+    def _attacker(self, doc: Doc, e: int, sent: Span) -> list[Mention]:
+        """ "condemned the attack": the attacker of the last strike told before, when the
+        condemned noun names no one."""
+        k = e
+        if k < sent.end and doc[k].lower_ in ("the", "this", "that", "these", "those"):
+            k += 1
+        while k < sent.end and doc[k].lower_ in ("missile", "drone", "air", "aerial", "cross-border", "military", "deadly", "latest", "recent", "and"):
+            k += 1
+        if k >= sent.end or doc[k].lower_ not in _ATTACK_NOUNS:
+            return []
+        if k + 1 < sent.end and (doc[k + 1].lower_ in ("by", "of", "on", "against") or (k + 1) in self._start_at):
+            return []
+        strikes = [ev for ev in getattr(self, "_events", []) if ev.start < e and self.kinds[ev.kind].category == "strike"]
+        if not strikes:
+            return []
+        last = strikes[-1]
+        if doc.text.count("\n", doc[last.start].idx, doc[e].idx) > 4:
+            return []
+        return list(last.actors[:1])
+
     def _located_state(self, doc: Doc, e: int, sent: Span) -> tuple[Mention, Mention | None] | None:
         """ "a strike in the province of Balochistan": the state where the first place after
         ``e`` lies (and that place); "in several Iranian provinces": the state of the demonym."""
@@ -882,7 +1025,8 @@ class EventMatcher(ArgumentFinder):
                     continue
                 anchor = self._day_before(doc, sent.start, k)
                 sign = 1 if direction == "later" else -1
-            anchor = anchor or next((p.date for p in reversed(previous) if p.date and len(p.date) == 10), None)
+            same = [p for p in previous if self.kinds[p.kind].category == self.kinds[ev.kind].category]
+            anchor = anchor or next((p.date for p in [*reversed(same), *reversed(previous)] if p.date and len(p.date) == 10), None)
             if anchor is None:
                 return None
             return (dt.date.fromisoformat(anchor) + dt.timedelta(days=sign * days)).isoformat()
@@ -982,4 +1126,23 @@ class EventMatcher(ArgumentFinder):
                     ev.denies = prev
                     if not ev.targets:
                         ev.targets = list(prev.actors)
+                    break
+
+    def _link_allegations(self, doc: Doc, events: list[EventMention]) -> None:
+        """A denial that names no one answers the last accusation or claim told before it in the
+        same or the previous paragraph: one aimed at the denier ("A accused B ... B denied any
+        link"), or any other speaker's when "these allegations" are denied."""
+        for i, ev in enumerate(events):
+            if ev.kind != "deny" or ev.targets or ev.denies is not None:
+                continue
+            deniers = {m.key for m in ev.actors}
+            anaphoric = any(t.lower_ in _ALLEGATION_NOUNS for t in doc[ev.end : min(len(doc), ev.end + 3)])
+            for prev in reversed(events[:i]):
+                if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > 4:
+                    break
+                if prev.kind not in ("claim", "accuse") or deniers & {m.key for m in prev.actors}:
+                    continue
+                if anaphoric or deniers & {m.key for m in prev.targets}:
+                    ev.denies = prev
+                    ev.targets = list(prev.actors)
                     break
