@@ -374,3 +374,15 @@ def test_agreements_are_between_states(annotate):
     )
     found = [(e[0], sorted(e[1] + e[2]), e[3]) for e in _events(annotate(text)) if e[0] == "agreement"]
     assert found == [("agreement", ["Iran", "Pakistan", "Turkey"], "1964-07-21"), ("agreement", ["Iran", "Pakistan", "Turkey"], "1977")]
+
+
+def test_gerund_subject_and_a_condemned_attack_across_junk(annotate):
+    text = (
+        "The crisis began with Iran's admission of carrying out a missile and drone attack on western Pakistan in January 2024.\n"
+        "- Nia Peeples Husband\n- Al Horford Wife\n"
+        "Officials in Islamabad said two children were killed and three others were injured in the attack.\n"
+        "The Pakistani Ministry of Foreign Affairs condemned the attack, calling it a grave violation of its airspace.\n"
+    )
+    found = _events(annotate(text))
+    assert ("strike", ["Iran"], ["Pakistan"], "2024-01") in found
+    assert ("condemn", ["Ministry of Foreign Affairs (Pakistan)"], ["Iran"], "2024-01") in found

@@ -296,6 +296,8 @@ class ArgumentFinder:
                 if k - 1 >= sent.start and doc[k - 1].lower_ in ("its", "their"):
                     owner = self._last_of_type(doc, k - 1, sent, _ARMED)
                     return [owner] if owner else []  # "its fighters killed"
+            if t.lower_ == "of" and k == s - 1 and doc[s].lower_.endswith("ing") and k - 2 >= sent.start and doc[k - 1].is_lower and doc[k - 2].text in ("'s", "’s") and (k - 2) in self._end_at:
+                return [self._end_at[k - 2]]  # "Iran's admission of carrying out": the gerund's subject
             if t.lower_ == "who" and k - 1 >= sent.start and doc[k - 1].text == "," and k - 1 in self._end_at:
                 return [self._end_at[k - 1]]  # "..., X, who later held talks"
             if t.lower_ in ("it", "he", "she", "they"):
@@ -882,7 +884,7 @@ class EventMatcher(ArgumentFinder):
         undated stance ("Sharif condemned X on Monday. ... He praised Y"), so that it is not
         merged with the same stance told of another occasion."""
         for prev in reversed(events):
-            if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > lines:
+            if self._paragraphs_between(doc, doc[prev.start].idx, doc[ev.start].idx) > lines:
                 return None
             if prev.date and self.kinds[prev.kind].category in ("statement", "meeting"):
                 return prev.date[:7]
@@ -924,6 +926,22 @@ class EventMatcher(ArgumentFinder):
                 return [m]
         return []
 
+    def _paragraphs_between(self, doc: Doc, a: int, b: int) -> int:
+        """Line breaks between character offsets ``a`` and ``b``, not counting lines that carry
+        no text (blank, link lists, headings, other junk)."""
+        count = 0
+        pos = doc.text.find("\n", a, b)
+        while pos != -1:
+            end = doc.text.find("\n", pos + 1, b)
+            line = doc.text[pos + 1 : end if end != -1 else b]
+            first = doc.char_span(pos + 1, pos + 1 + len(line.split(" ")[0]), alignment_mode="expand") if line.strip() else None
+            if first is not None and len(first) and not self._junk[first.start] and len(line.split()) >= 8:
+                count += 1
+            elif end == -1 and line.strip():
+                count += 1
+            pos = end
+        return count
+
     def _attacker(self, doc: Doc, e: int, sent: Span) -> list[Mention]:
         """ "condemned the attack": the attacker of the last strike told before, when the
         condemned noun names no one."""
@@ -940,7 +958,7 @@ class EventMatcher(ArgumentFinder):
         if not strikes:
             return []
         last = strikes[-1]
-        if doc.text.count("\n", doc[last.start].idx, doc[e].idx) > 4:
+        if self._paragraphs_between(doc, doc[last.start].idx, doc[e].idx) > 4:
             return []
         return list(last.actors[:1])
 
