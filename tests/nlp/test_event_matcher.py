@@ -386,3 +386,10 @@ def test_gerund_subject_and_a_condemned_attack_across_junk(annotate):
     found = _events(annotate(text))
     assert ("strike", ["Iran"], ["Pakistan"], "2024-01") in found
     assert ("condemn", ["Ministry of Foreign Affairs (Pakistan)"], ["Iran"], "2024-01") in found
+
+
+def test_second_destination_the_next_day(annotate):
+    text = "Nawaz Sharif and Raheel Sharif flew to Riyadh on 18 January 2016 and to Tehran the next day. In Tehran they met Hassan Rouhani."
+    found = _events(annotate(text))
+    assert ("visit", ["Nawaz Sharif", "Raheel Sharif"], ["Iran"], "2016-01-19") in found
+    assert ("meeting", ["Nawaz Sharif", "Raheel Sharif"], ["Hassan Rouhani"], "2016-01-19") in found

@@ -464,12 +464,15 @@ class EventMatcher(ArgumentFinder):
             self._kind_at = {s: trig.kind}
             self._pending_pairs: list[tuple[Mention, Mention]] = []
             self._extra_events: list[EventMention] = []
+            self._next_leg: tuple[Mention, int] | None = None
             ev = self._arguments(doc, trig, s, e, sent)
             if ev is None:
                 continue
             for extra in self._extra_events:
                 events.append(extra)
                 out_spans.append(Span(doc, extra.start, extra.end, label=extra.kind))
+            leg = self._next_leg if self.kinds[ev.kind].category == "visit" else None
+            self._next_leg = None
             for a, b in self._pending_pairs:
                 # "A, B and C met": every pair of them met, not only A with the others
                 pair = EventMention(ev.kind, s, e, [a], [b], ev.place)
@@ -486,6 +489,11 @@ class EventMatcher(ArgumentFinder):
                 ev.casualties = self._casualties(sent.text)
             events.append(ev)
             out_spans.append(Span(doc, s, e, label=ev.kind))
+            if leg is not None:
+                second = self._visit_to(leg[0], ev, leg[1])
+                if second is not None:
+                    events.append(second)
+                    out_spans.append(Span(doc, s, e, label=second.kind))
         for visit in self._visits_from_talks(doc, events):
             events.append(visit)
             out_spans.append(Span(doc, visit.start, visit.end, label=visit.kind))
@@ -601,6 +609,7 @@ class EventMatcher(ArgumentFinder):
                         dest.append(Mention(t.start, t.end, t.head_start, t.head_end, se.iri, se.label, se.type, t.surface, "place-of"))
                 elif t.type == "State":
                     dest.append(t)
+            self._next_leg = self._second_leg(doc, targets[-1] if targets else None, sent)
             targets = dest[:1]
             actors = [a for a in actors if a.type in _STATEISH and not (targets and self._state_of(a) == targets[0].key)]
             if not targets or not actors:
@@ -629,6 +638,35 @@ class EventMatcher(ArgumentFinder):
         if place is None:
             place = self._place(doc, sent, actors + targets, s)
         return EventMention(trig.kind, s, e, actors, targets, place)
+
+    def _visit_to(self, place: Mention, first: EventMention, days: int) -> EventMention | None:
+        entry = self.gaz.entries.get(place.key)
+        state = place.key if place.type == "State" else (entry.capital_of or entry.part_of) if entry else None
+        if not state or state not in self.gaz.entries or (first.targets and first.targets[0].key == state):
+            return None
+        se = self.gaz.entries[state]
+        dest = Mention(place.start, place.end, place.head_start, place.head_end, se.iri, se.label, se.type, place.surface, "place-of")
+        visit = EventMention(first.kind, first.start, first.end, list(first.actors), [dest], place if place.type == "Place" else None)
+        if first.date and len(first.date) == 10:
+            visit.date = (dt.date.fromisoformat(first.date) + dt.timedelta(days=days)).isoformat()
+        else:
+            visit.date = first.date
+        return visit
+
+    def _second_leg(self, doc: Doc, first: Mention | None, sent: Span) -> tuple[Mention, int] | None:
+        """ "flew to Riyadh on January 18 and to Tehran the next day": the second destination and
+        how many days after the first it was reached."""
+        if first is None:
+            return None
+        k = first.end
+        while k < sent.end and (self._in_date[k] or doc[k].lower_ in ("on", "in")):
+            k += 1
+        if not (k + 2 < sent.end and doc[k].lower_ == "and" and doc[k + 1].lower_ == "to" and (k + 2) in self._start_at):
+            return None
+        nxt = self._start_at[k + 2]
+        tail = [t.lower_ for t in doc[nxt.end : min(sent.end, nxt.end + 4)]]
+        days = 1 if tail[:3] in (["the", "next", "day"], ["the", "following", "day"]) or tail[:3] == ["a", "day", "later"] else 0
+        return nxt, days
 
     def _as_parties(self, mentions: list[Mention]) -> list[Mention]:
         """The parties to an agreement: the states (or organisations) its signatories act for."""
@@ -1086,6 +1124,8 @@ class EventMatcher(ArgumentFinder):
             if doc[prev.start].idx < para_start:
                 break
             if prev.date and keys & {m.key for m in prev.actors + prev.targets}:
+                if ev.place is not None and prev.place is not None and ev.place.key != prev.place.key:
+                    continue  # the same people somewhere else: another day, perhaps
                 ev.date, ev.end_date = prev.date, prev.end_date
                 return
         if not any(t.lower_ in _BACKGROUND for t in doc[sent.start : ev.start]):
