@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Dataset
 
 from .errors import Errors, IpkgError
+from .facts.resolve import name_key
 from .query.sparql import run_query
 
 __all__ = ["Score", "Shortfall", "evaluate", "load_gold", "load_known", "render_scores", "shortfalls", "SCORED"]
@@ -80,6 +81,16 @@ class _Labels:
             for form in [row["label"], *row.get("aliases", [])]:
                 self.map.setdefault(_norm(form), _norm(row["label"]))
 
+    def spelling(self, gold: dict[str, Any]) -> None:
+        """Map a transliteration variant of a gold person's name ("Mehmood" for "Mahmood") to it,
+        when the variant names no one else (the guidelines make spelling variants one actor)."""
+        keys: dict[str, set[str]] = {}
+        for row in gold.get("actors", []):
+            if row.get("type") == "Person":
+                for form in [row["label"], *row.get("aliases", [])]:
+                    keys.setdefault(name_key(form), set()).add(_norm(row["label"]))
+        self.variants = {k: v.pop() for k, v in keys.items() if len(v) == 1}
+
     def learn(self, actors: list[dict[str, str]]) -> None:
         """Map a predicted label the gold does not list through the actor's own aliases.
 
@@ -89,6 +100,9 @@ class _Labels:
         for row in actors:
             label = _norm(row["label"])
             if label in self.map:
+                continue
+            if row.get("type") == "Person" and name_key(row["label"]) in getattr(self, "variants", {}):
+                self.map[label] = self.variants[name_key(row["label"])]
                 continue
             hits = {self.map[a] for a in map(_norm, row.get("aliases", "").split(" | ")) if a in self.map}
             if len(hits) == 1:
@@ -184,6 +198,7 @@ def evaluate(ds: Dataset, gold: dict[str, Any], queries: tuple[str, ...] = SCORE
     [0.0]
     """
     labels = _Labels(gold)
+    labels.spelling(gold)
     labels.learn(run_query(ds, "actors").rows)
     specs = _specs()
     out = []

@@ -57,6 +57,7 @@ _TITLE_FILLER = {"top", "senior", "chief", "then", "former", "late", "deputy", "
 _LOCATIVE = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "toward", "towards", "through", "reached", "reach"}
 _PLACE_NOUNS = {"streets", "city", "capital", "outskirts", "centre", "center", "heart", "suburbs", "airport", "skies"}
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’]+(?:[A-Z][a-zà-ÿ]+)?$")
+_FUNCTION_WORDS = {"with", "to", "for", "of", "the", "a", "an", "in", "on", "at", "by", "from", "and", "or", "that", "which", "who"}
 _WORD_NUMBERS = {"a", "an", "the", "this", "that"}
 _GLUED = re.compile(r"[^\w'’]")
 _DETERMINERS = {"the", "a", "an", "other", "many", "some", "several", "all", "these", "those", "both", "most", "few", "each", "every", "no"}
@@ -395,7 +396,7 @@ class ActorLinker:
             if j + 1 < n and doc[j].lower_ == "and" and doc[j + 1].text in self.demonyms:
                 states.append(self.demonyms[doc[j + 1].text])
                 j += 2
-            while j < min(n, i + 4) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha:
+            while j < min(n, i + 4) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in _FUNCTION_WORDS:
                 j += 1
             if j < n and self.nominals.get(doc[j].lower_) in ("role", "act") and sent_of[j] == sent_of[i]:
                 for k, state in enumerate(states):
@@ -558,7 +559,7 @@ class ActorLinker:
                     e = self.gaz.entries[owned[0]]
                     return Mention(m.start, j + len(toks), j, j + len(toks), e.iri, e.label, e.type, form, "possessive")
         k = j
-        while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha:
+        while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha and doc[k].lower_ not in _FUNCTION_WORDS:
             k += 1
         if k < len(doc) and self.nominals.get(doc[k].lower_) in ("role", "act") and k not in offices:
             return Mention(m.start, k + 1, m.head_start, m.head_end, m.key, m.label, m.type, m.surface, "possessive")
