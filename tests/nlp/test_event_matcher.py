@@ -393,3 +393,18 @@ def test_second_destination_the_next_day(annotate):
     found = _events(annotate(text))
     assert ("visit", ["Nawaz Sharif", "Raheel Sharif"], ["Iran"], "2016-01-19") in found
     assert ("meeting", ["Nawaz Sharif", "Raheel Sharif"], ["Hassan Rouhani"], "2016-01-19") in found
+
+
+def test_the_iranian_president_is_the_president_named_before(annotate):
+    text = "Iranian President Ebrahim Raisi spoke by telephone on 1 September 2022 with Prime Minister Shehbaz Sharif. Sharif thanked the Iranian president for the aid."
+    assert ("thank", ["Shehbaz Sharif"], ["Ebrahim Raisi"], "2022-09-01") in _events(annotate(text))
+
+
+def test_he_is_the_previous_sentence_subject(annotate):
+    text = "Hassan Rouhani held talks on 4 May 2016 with his counterpart Nawaz Sharif. He later called on Raheel Sharif in Rawalpindi."
+    assert ("meeting", ["Hassan Rouhani"], ["Raheel Sharif"]) in [e[:3] for e in _events(annotate(text))]
+
+
+def test_a_since_clause_does_not_date_the_trip(annotate):
+    doc = annotate("It was Hassan Rouhani's first trip to Pakistan since sanctions were lifted in January.", published=dt.date(2016, 3, 27))
+    assert [e.date for e in doc._.ipkg_events if e.kind == "visit"] == [None]

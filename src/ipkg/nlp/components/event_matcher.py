@@ -38,6 +38,7 @@ _TWO_PERSONS = {"leaders", "men", "ministers", "presidents", "premiers", "offici
 _TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "nations", "states", "governments"}
 _ARMED = {"ArmedGroup", "MilitaryOrganization", "State"}
 _MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless", "series"}
+_OFFICE_WORDS = {"president", "minister", "prime", "foreign", "defence", "defense", "interior", "ambassador", "envoy", "spokesperson", "spokesman", "spokeswoman", "chief", "leader", "commander", "secretary", "premier"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -206,14 +207,18 @@ class ArgumentFinder:
         return out
 
     def _pronoun(self, doc: Doc, k: int, sent: Span) -> Mention | None:
-        """ "he"/"she" at the start of a clause: the last person named in an earlier sentence of
-        the same paragraph."""
+        """ "he"/"she" at the start of a clause: the subject of an earlier clause of the sentence
+        that is a person, else the first person (the likeliest subject) of the last earlier
+        sentence of the paragraph that names one."""
         previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < k]
         if previous and previous[-1].actors[0].type == "Person":
             return previous[-1].actors[0]
         para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= sent.start and doc[m.start].idx >= para_start]
-        return cands[-1] if cands else None
+        if not cands:
+            return None
+        last_sentence = doc[cands[-1].start].sent.start
+        return next(m for m in cands if doc[m.start].sent.start == last_sentence)
 
     def _speaker_of_pronoun(self, doc: Doc, k: int, sent: Span) -> list[Mention]:
         """ "Pakistan said on Thursday (that) it had ...": a pronoun right after a speech verb is
@@ -290,6 +295,10 @@ class ArgumentFinder:
                     return []
                 k = o - 1
                 continue
+            if t.is_lower and t.is_alpha and k - 1 >= sent.start and doc[k - 1].text in self._demonyms():
+                person = self._described(doc, k - 1)
+                if person is not None:
+                    return [person]  # "the Iranian president thanked ..."
             if load_nominals().get(t.lower_) == "role" and t.is_lower:
                 if k in self._end_at and self._end_at[k].type in _ARMED:
                     return [self._end_at[k]]  # "Jaish al-Adl fighters killed"
@@ -341,7 +350,8 @@ class ArgumentFinder:
                 limit += 1
                 continue
             if t.text in self._demonyms() and k + 1 < sent.end and doc[k + 1].is_lower:
-                return [self._demonym_mention(doc, k)]
+                person = self._described(doc, k)
+                return [person] if person else [self._demonym_mention(doc, k)]
             if t.lower_ in _BREAK or t.lower_ in _LOCATIVE or t.text in (".", "!", "?"):
                 return []
             k += 1
@@ -388,6 +398,23 @@ class ArgumentFinder:
         if k >= sent.start and doc[k].text in self._demonyms():
             return [self._demonym_mention(doc, k)]
         return []
+
+    def _described(self, doc: Doc, k: int) -> Mention | None:
+        """ "the Iranian president", "the Pakistani minister": the one person named earlier in the
+        document whose office and state fit the description (demonym at ``k``)."""
+        if k == 0 or doc[k - 1].lower_ != "the" or k + 1 >= len(doc):
+            return None
+        state = self._demonyms()[doc[k].text]
+        words = [t.lower_ for t in doc[k + 1 : min(len(doc), k + 3)] if t.is_lower and t.is_alpha]
+        fits: dict[str, Mention] = {}
+        for p in doc._.ipkg_positions or []:
+            if p.person.start >= k or (p.org != state and self._state_of(p.person) != state):
+                continue
+            office = p.office_label.lower().split()
+            named = [w for w in words[:2] if w in _OFFICE_WORDS]
+            if office and named and named[-1] == office[-1] and all(w in office for w in named):
+                fits.setdefault(p.person.key, p.person)
+        return next(iter(fits.values())) if len(fits) == 1 else None
 
     def _demonym_mention(self, doc: Doc, k: int) -> Mention:
         e = self.gaz.entries[self._demonyms()[doc[k].text]]
@@ -1113,6 +1140,8 @@ class EventMatcher(ArgumentFinder):
             dist = abs(span.start - ev.start)
             if any(t.lower_ in ("since", "after", "before", "until", "following") for t in doc[max(sent.start, span.start - 4) : span.start]) and not (span.start > ev.start and all(not t.is_punct for t in doc[ev.end : span.start]) and doc[span.start - 1].lower_ in ("since", "until")):
                 dist += 1000  # "since taking office last August": another time, not the event's
+            if span.start > ev.end and any(t.lower_ in ("since", "until") for t in doc[ev.end : span.start]) and doc[span.start - 1].lower_ not in ("since", "until"):
+                continue  # "his first trip since sanctions were lifted in January": that clause's time
             if best is None or dist < best[0]:
                 best = (dist, iso, end_iso)
         if best is not None:
