@@ -408,3 +408,23 @@ def test_he_is_the_previous_sentence_subject(annotate):
 def test_a_since_clause_does_not_date_the_trip(annotate):
     doc = annotate("It was Hassan Rouhani's first trip to Pakistan since sanctions were lifted in January.", published=dt.date(2016, 3, 27))
     assert [e.date for e in doc._.ipkg_events if e.kind == "visit"] == [None]
+
+
+def test_passive_killing_then_claim_of_responsibility(annotate):
+    text = (
+        "Twelve Iranian border guards were killed on 3 May 2019 when militants opened fire on their patrol near Saravan. "
+        "Jaish al-Adl, a Sunni militant group, claimed responsibility for the ambush."
+    )
+    doc = annotate(text)
+    strikes = [e for e in doc._.ipkg_events if e.kind == "strike"]
+    assert strikes and all([a.label for a in e.actors] == ["Jaish al-Adl"] and e.targets[0].label == "Iran" and e.casualties == 12 for e in strikes)
+
+
+def test_pledge_is_about_the_other_state(annotate):
+    text = "Nawaz Sharif telephoned Hassan Rouhani on 27 April 2017 and pledged that Pakistan would not allow any group to act against Iran."
+    assert ("pledge", ["Nawaz Sharif"], ["Iran"], "2017-04-27") in _events(annotate(text))
+
+
+def test_told_the_briefing_that_makes_the_spokesman_the_speaker(annotate):
+    text = "Its spokesman, Nafees Zakaria, told his weekly briefing on 27 April 2017 that Pakistan rejected Iran's suggestion."
+    assert [(e.kind, [a.label for a in e.actors]) for e in annotate(text)._.ipkg_events if e.kind == "deny"] == [("deny", ["Nafees Zakaria"])]

@@ -39,6 +39,8 @@ _TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "n
 _ARMED = {"ArmedGroup", "MilitaryOrganization", "State"}
 _MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless", "series"}
 _OFFICE_WORDS = {"president", "minister", "prime", "foreign", "defence", "defense", "interior", "ambassador", "envoy", "spokesperson", "spokesman", "spokeswoman", "chief", "leader", "commander", "secretary", "premier"}
+_TELL = {"told", "tells", "telling", "informed", "assured", "briefed", "reminded"}
+_TOWARD_OTHERS = {"pledge", "support", "thank", "praise"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
 _BACKGROUND = {"which", "whom", "whose", "after", "since", "following", "before", "until"}
 _SUBORDINATORS = {"after", "before", "since", "until"}
@@ -55,12 +57,12 @@ _QUOTES = '"“”'
 _NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _KILLED = re.compile(
     r"(?:kill(?:ing|ed)\s+(?:at least\s+)?(?P<a>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\b)"
-    r"|(?:(?P<b>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\s+(?:\w+\s+){0,2}(?:were|was|have been|had been)?\s*killed)",
+    r"|(?:(?P<b>\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")\s+(?:\w+\s+){0,3}(?:were|was|have been|had been)?\s*killed)",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = {";", "which", "who", "whom", "whose", "while", "whereas", "although", "though", "because", "if", "unless", "when", "—", "–", ":"}
 _PARTY_NOUNS = {"leaders", "sides", "countries", "ministers", "presidents", "governments", "men", "officials"}
-_ATTACK_NOUNS = {"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "bombing", "bombings", "incursion", "raid", "raids"}
+_ATTACK_NOUNS = {"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "bombing", "bombings", "incursion", "raid", "raids", "killing", "killings", "ambush"}
 _ALLEGATION_NOUNS = {"allegation", "allegations", "claim", "claims", "charge", "charges", "accusation", "accusations", "assertion", "assertions"}
 _STATEISH = {"State", "GovernmentBody", "MilitaryOrganization", "IntelligenceAgency", "Person", "InternationalOrganization", "ArmedGroup"}
 
@@ -612,6 +614,8 @@ class EventMatcher(ArgumentFinder):
             actors, targets = self._stance_arguments(doc, trig, s, e, sent, actors, targets)
         if category == "statement" and actors:
             actors = self._reporter(doc, actors, sent) or actors
+        if trig.kind in _TOWARD_OTHERS and actors and targets:
+            targets = self._other_than_own(doc, actors, targets, sent)
         if trig.pattern.startswith("killed") and not all(a.type in _ARMED for a in actors):
             return None
         if category == "strike" and not actors and trig.frame != "claim":
@@ -868,14 +872,32 @@ class EventMatcher(ArgumentFinder):
             out.append(visit)
         return out
 
+    def _other_than_own(self, doc: Doc, actors: list[Mention], targets: list[Mention], sent: Span) -> list[Mention]:
+        """ "Sharif pledged that Pakistan would not allow its soil to be used against Iran": a
+        pledge, thanks or support is not about the speaker's own state; the other state the
+        clause names is (or none)."""
+        own = {self._state_of(a) for a in actors if a.type == "Person"} - {None}
+        if not own or not all(t.key in own for t in targets):
+            return targets
+        later = [m for m in self._mentions if m.start >= targets[-1].end and m.start < sent.end and m.type == "State" and m.key not in own]
+        clause_end = next((k for k in range(targets[-1].end, sent.end) if doc[k].text in (";", ".")), sent.end)
+        return [m for m in later if m.start < clause_end][:1]
+
     def _reporter(self, doc: Doc, actors: list[Mention], sent: Span) -> list[Mention]:
         """ "He reiterated that Pakistan stands with Iran": a stance in a clause reported by a
         speech verb belongs to whoever reports it."""
         k = actors[0].start - 1
         if k >= sent.start and doc[k].lower_ == "that":
             k -= 1
-        while k >= sent.start and (self._in_date[k] or doc[k].lower_ in ("also", "again", "repeatedly", "once")):
+        while k >= sent.start and (self._in_date[k] or doc[k].lower_ in ("also", "again", "repeatedly", "once", "on", "in")):
             k -= 1
+        if k >= sent.start and doc[k].lower_ not in self._speech_verbs():
+            # "told his weekly briefing on Thursday that ...": skip the audience
+            j = k
+            while j >= max(sent.start, k - 4) and doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in _TELL and doc[j].lower_ not in ("and", "but", "or", "while"):
+                j -= 1
+            if j >= sent.start and doc[j].lower_ in _TELL and j < k:
+                k = j
         if k < sent.start or doc[k].lower_ not in self._speech_verbs():
             return []
         return self.subject(doc, k, sent)
