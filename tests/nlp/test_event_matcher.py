@@ -428,3 +428,13 @@ def test_pledge_is_about_the_other_state(annotate):
 def test_told_the_briefing_that_makes_the_spokesman_the_speaker(annotate):
     text = "Its spokesman, Nafees Zakaria, told his weekly briefing on 27 April 2017 that Pakistan rejected Iran's suggestion."
     assert [(e.kind, [a.label for a in e.actors]) for e in annotate(text)._.ipkg_events if e.kind == "deny"] == [("deny", ["Nafees Zakaria"])]
+
+
+def test_same_day_and_next_day_count_from_the_last_day(annotate):
+    text = (
+        "The United States killed a general in Baghdad on 3 January 2020. Mike Pompeo telephoned the army chief, General Qamar Javed Bajwa, the same day. "
+        "Shah Mahmood Qureshi flew to Tehran on January 12. He went on to Riyadh the next day."
+    )
+    found = _events(annotate(text, published=dt.date(2020, 1, 20)))
+    assert ("call", ["Mike Pompeo"], ["Qamar Javed Bajwa"], "2020-01-03") in found
+    assert any(e[0] == "visit" and e[2] == ["Saudi Arabia"] and e[3] == "2020-01-13" for e in found)

@@ -1103,21 +1103,20 @@ class EventMatcher(ArgumentFinder):
         words = [t.lower_ for t in doc[sent.start : sent.end]]
         for i in range(len(words) - 1):
             k = sent.start + i
-            n: int | None = None
-            unit = words[i + 1] if i + 1 < len(words) else ""
-            if words[i] in ("a", "one", "the") or words[i] in _NUMBER_WORDS:
-                n = 1 if words[i] in ("a", "one", "the") else _NUMBER_WORDS[words[i]]
-            elif words[i] in ("next", "following") and i > 0 and words[i - 1] == "the" and unit == "day":
-                n, unit, direction, end = 1, "day", "later", k + 2
-            if n is None or unit.rstrip("s") not in ("day", "week"):
-                continue
-            days = n * (7 if unit.startswith("week") else 1)
-            after = words[i + 2] if i + 2 < len(words) else ""
-            if words[i] == "the" and after not in ("after", "before"):
-                continue
-            if after not in ("after", "before", "later", "earlier"):
-                continue
-            direction, end = after, k + 3
+            nxt = words[i + 1 : i + 3]
+            if words[i] == "the" and nxt in (["next", "day"], ["following", "day"]):
+                days, direction, end = 1, "later", k + 3
+            elif (words[i] == "the" and nxt[:1] == ["same"] and nxt[1:] in (["day"], ["evening"], ["morning"])) or (words[i] == "that" and nxt[:1] in (["day"], ["evening"])):
+                days, direction, end = 0, "later", k + (3 if words[i] == "the" else 2)
+            else:
+                if not (words[i] in ("a", "one") or words[i] in _NUMBER_WORDS) or not nxt or nxt[0].rstrip("s") not in ("day", "week"):
+                    continue
+                n = 1 if words[i] in ("a", "one") else _NUMBER_WORDS[words[i]]
+                days = n * (7 if nxt[0].startswith("week") else 1)
+                direction = nxt[1] if len(nxt) > 1 else ""
+                if direction not in ("after", "before", "later", "earlier"):
+                    continue
+                end = k + 3
             if direction in ("after", "before"):
                 if not (end <= ev.start <= end + 12):
                     continue
@@ -1125,7 +1124,7 @@ class EventMatcher(ArgumentFinder):
                 sign = -1 if direction == "after" else 1
             else:
                 follows = end <= ev.start <= end + 6
-                trails = ev.end <= k <= ev.end + 6 and not any(t.lower_ in (",", ";", "and", "but") for t in doc[ev.end : k])
+                trails = ev.end <= k <= ev.end + 12 and not any(t.lower_ in (";", "and", "but", "then") for t in doc[ev.end : k])
                 if not (follows or trails):
                     continue
                 anchor = self._day_before(doc, sent.start, k)
