@@ -195,3 +195,16 @@ def test_actor_linker_short_form_inside_an_office_title_is_no_mention(annotate):
 def test_actor_linker_chief_of_staff_is_its_own_office(annotate):
     doc = annotate("Nasir Qadri, chief of staff to the president, said the visit was useful.")
     assert _positions(doc) == [("Nasir Qadri", "Chief of Staff", None)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Iran summoned Pakistan's ambassador in Tehran, Asif Durrani, on Thursday.", ("Asif Durrani", "Ambassador", "Pakistan")),
+        ("Iran's Foreign Ministry summoned the envoy. Bahram Ghasemi, the ministry's spokesman, accused Pakistan.", ("Bahram Ghasemi", "Spokesperson", "Ministry of Foreign Affairs (Iran)")),
+        ("Bahram Ghasemi, a spokesman for Iran's Foreign Ministry, accused Pakistan.", ("Bahram Ghasemi", "Spokesperson", "Ministry of Foreign Affairs (Iran)")),
+    ],
+)
+def test_offices_in_a_city_and_of_the_institution_named_before(annotate, text, expected):
+    doc = annotate(text)
+    assert expected in [(p.person.label, p.office_label, p.org_label) for p in doc._.ipkg_positions]

@@ -259,6 +259,8 @@ class ActorLinker:
                         break
                     j, owner_of = parsed
                     org_from_of = owner_of or org_from_of
+                elif titles and low in ("in", "at") and (j + 1) in ents and ents[j + 1].label_ in ("Place", "State"):
+                    j = ents[j + 1].end  # "Pakistan's ambassador in Tehran, X": where the post is
                 elif titles and low in ("and", ",") and (j + 1) in offices:
                     j += 1
                 elif low in _TITLE_FILLER and (j + 1 < se) and (((j + 1) in offices) or doc[j + 1].lower_ in _TITLE_FILLER):
@@ -581,7 +583,8 @@ class ActorLinker:
 
     @staticmethod
     def _of_phrase(doc: Doc, j: int, se: int, ents: dict[int, Span], state_at) -> tuple[int, str | None] | None:  # type: ignore[no-untyped-def]
-        """ "of [the] [X's] ORG [(ACRONYM)]" or "to ORG" at ``j``: (end, the organisation for "of").
+        """ "of|for [the] [X's] ORG [(ACRONYM)]" or "to ORG" at ``j``: (end, the organisation for
+        "of" and "for"; "to" names where an envoy is sent, not whom they serve).
 
         Returns ``None`` when no organisation follows."""
         k = j + 1
@@ -595,7 +598,7 @@ class ActorLinker:
         end = ents[k].end
         if end + 2 < se and doc[end].text == "(" and doc[end + 2].text == ")":
             end += 3
-        return end, (ents[k].id_ if doc[j].lower_ == "of" else None)
+        return end, (ents[k].id_ if doc[j].lower_ in ("of", "for") else None)
 
     def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
         """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
@@ -611,6 +614,12 @@ class ActorLinker:
         org, j2 = state_at(j)
         if org:
             j = j2
+        elif j + 1 < se and doc[j].is_lower and doc[j + 1].text in _POSSESSIVE:
+            # "X, the ministry's spokesman": the institution of that kind named last
+            kinds = [self.gaz.entries[sp.id_] for st, sp in sorted(ents.items()) if sp.end <= person.start and sp.id_ in self.gaz.entries]
+            org = next((e.iri for e in reversed(kinds) if e.type != "Person" and doc[j].lower_ in e.label.lower().split()), None)
+            if org:
+                j += 2
         while j < se and doc[j].lower_ in _TITLE_FILLER and (j + 1) not in offices and j not in offices:
             j += 1
         if j not in offices:
@@ -619,7 +628,7 @@ class ActorLinker:
         j = end
         if j < se and (j in ents or self._name_run(doc, j, 5, se) > j):
             return i
-        if j < se and doc[j].lower_ in ("of", "to"):
+        if j < se and doc[j].lower_ in ("of", "to", "for"):
             parsed = self._of_phrase(doc, j, se, ents, state_at)
             if parsed is not None:
                 j, owner_of = parsed
