@@ -1,4 +1,5 @@
 """Actor mentions on text written for these tests (not from the seeds)."""
+\nimport pytest
 
 PK = "https://w3id.org/ipkg/id/actor/pakistan"
 IR = "https://w3id.org/ipkg/id/actor/iran"
