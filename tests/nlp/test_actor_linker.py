@@ -1,5 +1,6 @@
 """Actor mentions on text written for these tests (not from the seeds)."""
-\nimport pytest
+
+import pytest
 
 PK = "https://w3id.org/ipkg/id/actor/pakistan"
 IR = "https://w3id.org/ipkg/id/actor/iran"
