@@ -438,3 +438,13 @@ def test_same_day_and_next_day_count_from_the_last_day(annotate):
     found = _events(annotate(text, published=dt.date(2020, 1, 20)))
     assert ("call", ["Mike Pompeo"], ["Qamar Javed Bajwa"], "2020-01-03") in found
     assert any(e[0] == "visit" and e[2] == ["Saudi Arabia"] and e[3] == "2020-01-13" for e in found)
+
+
+def test_a_trip_wrapped_up_began_its_length_earlier(annotate):
+    doc = annotate("Mohammad Javad Zarif wrapped up a two-day trip to Pakistan on Friday.", published=dt.date(2019, 5, 25))
+    assert ("visit", ["Mohammad Javad Zarif"], ["Pakistan"], "2019-05-23") in _events(doc)
+
+
+def test_talks_in_a_named_city_with(annotate):
+    doc = annotate("In May 1949 Liaquat Ali Khan paid a state visit to Iran and held talks in Tehran with Mohammad Reza Pahlavi.")
+    assert ("talks", ["Liaquat Ali Khan"], ["Mohammad Reza Pahlavi"], "1949-05") in _events(doc)

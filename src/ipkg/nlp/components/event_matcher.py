@@ -39,6 +39,7 @@ _TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "n
 _ARMED = {"ArmedGroup", "MilitaryOrganization", "State"}
 _MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless", "series"}
 _OFFICE_WORDS = {"president", "minister", "prime", "foreign", "defence", "defense", "interior", "ambassador", "envoy", "spokesperson", "spokesman", "spokeswoman", "chief", "leader", "commander", "secretary", "premier"}
+_ENDED = {"wrapped", "wraps", "concluded", "concludes", "ended", "ends", "completed", "completes"}
 _TELL = {"told", "tells", "telling", "informed", "assured", "briefed", "reminded"}
 _TOWARD_OTHERS = {"pledge", "support", "thank", "praise"}
 _HEDGE_NOUNS = {"report", "reports", "rumour", "rumours", "rumor", "rumors", "allegation", "allegations", "speculation"}
@@ -72,7 +73,8 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
 
     ``a|b`` alternatives, ``x?`` optional, ``~`` an optional adverb ("strongly", "later"), ``*``
     an optional lower-case word, ``@`` an optional possessor ("Pakistan's", "its"), ``%`` an
-    optional date ("on Friday"), ``"`` an optional quotation mark.
+    optional date ("on Friday"), ``^`` an optional place ("in Tehran"), ``"`` an optional
+    quotation mark.
 
     Examples
     --------
@@ -88,12 +90,16 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
             out.append({"LOWER": {"IN": ["on", "in", "last", "this", "late", "early"]}, "OP": "?"})
             out.append({"_": {"ipkg_in_date": True}, "OP": "*"})
             continue
+        if tok == "^":
+            out.append({"LOWER": {"IN": ["in", "at"]}, "OP": "?"})
+            out.append({"IS_TITLE": True, "OP": "{0,3}"})
+            continue
         if tok == "@":
             out.append({"IS_TITLE": True, "OP": "?"})
             out.append({"LOWER": {"IN": ["'s", "’s", "his", "her", "its", "their"]}, "OP": "?"})
             continue
         if tok == "*":
-            out.append({"IS_LOWER": True, "IS_ALPHA": True, "OP": "?"})
+            out.append({"TEXT": {"REGEX": r"^(?:[a-z]+|-)$"}, "OP": "?"})
             continue
         if tok == '"':
             out.append({"TEXT": {"IN": list(_QUOTES)}, "OP": "?"})
@@ -470,7 +476,7 @@ class EventMatcher(ArgumentFinder):
             if len(sent) >= 8:
                 first_seen.setdefault(" ".join(sent.text.split()), sent.start)
         for s, e in chosen:
-            if any(junk[s:e]) or quoted[s] or any(s <= m.start < e and not (m.end < e and doc[m.end].text in ("'s", "’s")) for m in self._mentions):
+            if any(junk[s:e]) or quoted[s] or any(s <= m.start < e and m.type != "Place" and not (m.end < e and doc[m.end].text in ("'s", "’s")) for m in self._mentions):
                 continue
             sent = doc[s].sent
             if first_seen.get(" ".join(sent.text.split()), sent.start) != sent.start:
@@ -512,6 +518,10 @@ class EventMatcher(ArgumentFinder):
                 self._date(doc, ev, sent, events)
             if ev.date is None and self.kinds[ev.kind].category == "statement":
                 ev.date = self._recent_month(doc, ev, events)
+            if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in _ENDED:
+                length = next((_NUMBER_WORDS.get(doc[t.i - 2].lower_, 0) for t in doc[s:e] if t.lower_ == "day" and t.i - 2 >= s and doc[t.i - 1].text == "-"), 0)
+                if length > 1:  # "wrapped up a two-day trip on Friday": it began on Thursday
+                    ev.date = (dt.date.fromisoformat(ev.date) - dt.timedelta(days=length - 1)).isoformat()
             if ev.date and len(ev.date) == 10 and self.kinds[ev.kind].category == "visit" and doc[s].lower_ in ("is", "was", "are", "were"):
                 ev.date, ev.end_date = ev.date[:7], None  # "who is on a visit": under way that day, begun earlier
             if self.kinds[ev.kind].category == "strike" and trig.frame != "claim":
