@@ -89,3 +89,21 @@ def test_relation_rules_hedged_clause_gives_no_figure():
 def test_relation_rules_of_phrase_labels_goods_not_determiners():
     assert _figures("About 60 percent of the wheat and 2,000 tons of the rice came by road.") == [("percent", 60.0, "percent"), ("tons", 2000.0, "ton")]
     assert _figures("They shipped 800 tons of cement.") == [("tons of cement", 800.0, "ton")]
+
+
+def test_quote_by_the_iranian_president_named_before(annotate):
+    text = (
+        "Iranian President Ebrahim Raisi met Prime Minister Shehbaz Sharif on 15 September 2022.\n"
+        '"Sanctions have failed to break the will of our nation and our people," the Iranian president told the summit.\n'
+    )
+    doc = annotate(text)
+    assert [(q.speaker.label, q.text[:8]) for q in doc._.ipkg_quotes] == [("Ebrahim Raisi", "Sanction")]
+
+
+def test_a_bare_minister_is_not_guessed(annotate):
+    text = (
+        "Prime Minister Imran Khan received Mohammad Javad Zarif on 24 May 2019.\n"
+        '"A fence is not a wall between brothers at all," the Pakistani minister told reporters.\n'
+    )
+    doc = annotate(text)
+    assert all(q.speaker.label != "Imran Khan" for q in doc._.ipkg_quotes)

@@ -419,14 +419,21 @@ class ArgumentFinder:
             if p.person.start >= k or (p.org != state and self._state_of(p.person) != state):
                 continue
             office = p.office_label.lower().split()
-            named = [w for w in words[:2] if w in _OFFICE_WORDS]
-            if office and named and named[-1] == office[-1] and all(w in office for w in named):
+            if office and set(office) <= set(words[:3]) and all(w in office for w in words[: len(office)]):
                 fits.setdefault(p.person.key, p.person)
         return next(iter(fits.values())) if len(fits) == 1 else None
 
     def _demonym_mention(self, doc: Doc, k: int) -> Mention:
         e = self.gaz.entries[self._demonyms()[doc[k].text]]
         return Mention(k, k + 1, k, k + 1, e.iri, e.label, e.type, doc[k].text, "demonym")
+
+    def _state_of(self, m: Mention) -> str | None:
+        """The state an actor belongs to: itself, the text's nationality cue, or the gazetteer's."""
+        if m.type == "State":
+            return m.key
+        entry = self.gaz.entries.get(m.key)
+        return m.nationality or (entry.nationality if entry else None)
+
 
     def _demonyms(self) -> dict[str, str]:
         if not hasattr(self, "_dem"):
@@ -847,13 +854,6 @@ class EventMatcher(ArgumentFinder):
             if len(parties) == n and (wanted is None or all(m.type in wanted for m in parties.values())):
                 return list(parties.values())
         return []
-
-    def _state_of(self, m: Mention) -> str | None:
-        """The state an actor belongs to: itself, the text's nationality cue, or the gazetteer's."""
-        if m.type == "State":
-            return m.key
-        entry = self.gaz.entries.get(m.key)
-        return m.nationality or (entry.nationality if entry else None)
 
     def _visits_from_talks(self, doc: Doc, events: list[EventMention]) -> list[EventMention]:
         """Talks held in a city of one state by someone from another state, with someone of

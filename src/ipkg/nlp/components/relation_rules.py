@@ -238,6 +238,10 @@ class RelationRules(ArgumentFinder):
         spokesperson Mumtaz Zahra Baloch") does."""
         if k >= len(doc) or doc[k].lower_ != "the":
             return None
+        if k + 1 < len(doc) and doc[k + 1].text in self._demonyms():
+            described = self._described(doc, k + 1)
+            if described is not None and described.end <= limit:
+                return described  # "the Pakistani minister told reporters"
         j = k + 1
         while j < min(len(doc), k + 4) and doc[j].is_alpha and not self._is_speech(doc[j]) and doc[j].text[:1].islower():
             j += 1
