@@ -188,15 +188,18 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             else:
                 key = (kind, frozenset(a), frozenset(t))
             groups.setdefault(key, []).append((ev, a, t, place))
-    for key in [k for k in groups if len(k) == 3 and len(k[1]) > 1]:  # type: ignore[arg-type]
+    for key in [k for k in groups if len(k) == 3]:
         # "A and B attacked C", undated, where A's and B's attacks on C are dated elsewhere:
         # the mention is evidence of each of them, not a third happening.
-        kind, many, targets_key = key
-        singles = [(kind, frozenset([x]), targets_key) for x in sorted(many)]  # type: ignore[union-attr]
+        group_kind, many, targets_key = key
+        attackers = sorted(str(x) for x in many) if isinstance(many, frozenset) else []
+        if len(attackers) < 2:
+            continue
+        singles: list[tuple[object, ...]] = [(group_kind, frozenset([x]), targets_key) for x in attackers]
         if all(any(i[0].date for i in groups.get(k, [])) for k in singles):
             keep = [i for i in groups[key] if i[0].date]
             for i in (i for i in groups[key] if not i[0].date):
-                for k, x in zip(singles, sorted(many)):  # type: ignore[arg-type]
+                for k, x in zip(singles, attackers):
                     groups[k].append((i[0], [x], i[2], i[3]))
             if keep:
                 groups[key] = keep

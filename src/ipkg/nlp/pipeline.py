@@ -87,7 +87,7 @@ def build_nlp(config_path: str | Path | None = None, model: str | None = None) -
     nlp.add_pipe("ipkg_sentencizer", after="ipkg_cleaner")
     ruler_cfg = {k: v for k, v in comps["actors"].items() if k != "factory"}
     ruler = nlp.add_pipe("span_ruler", name="actors", config=ruler_cfg)
-    ruler.add_patterns(_patterns.gazetteer_patterns())  # type: ignore[attr-defined]
+    ruler.add_patterns(_patterns.gazetteer_patterns())  # type: ignore[attr-defined,union-attr]
     for name in _IPKG_AFTER_MODEL:
         nlp.add_pipe(name, config={k: v for k, v in comps[name].items() if k != "factory"})
     return nlp
@@ -108,7 +108,7 @@ def split_citation_marks(nlp: Language) -> None:
     ['founded', 'in', '1947', '.', '[1]', 'Later']
     """
     suffixes = [_CITATION_SUFFIX, *nlp.Defaults.suffixes] if nlp.Defaults.suffixes else [_CITATION_SUFFIX]
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search  # type: ignore[attr-defined]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search  # type: ignore[attr-defined,union-attr]
 
 
 def record_to_doc(nlp: Language, record: TextRecord) -> Doc:

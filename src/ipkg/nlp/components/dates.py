@@ -148,10 +148,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative, _month(g["m"]))
         elif kind in ("md", "dm"):
             mo = _month(g["m"])
-            y = in_paragraph or _anchor_year(mo, int(g["d"]), published, nearby)
-            if y is not None:
-                iso = _iso(y, mo, int(g["d"]))
-                end_iso = _iso(y, mo, int(g["d2"])) if g.get("d2") else None
+            year = in_paragraph or _anchor_year(mo, int(g["d"]), published, nearby)
+            if year is not None:
+                iso = _iso(year, mo, int(g["d"]))
+                end_iso = _iso(year, mo, int(g["d2"])) if g.get("d2") else None
         elif kind == "qy":
             narrative = int(g["y"])
             iso = _iso(narrative)
@@ -162,8 +162,8 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             iso = _iso(narrative)
         elif kind == "m":
             mo = _month(g["m"])
-            y = in_paragraph or _anchor_year(mo, None, published, nearby)
-            iso = _iso(y, mo) if y is not None else None
+            year = in_paragraph or _anchor_year(mo, None, published, nearby)
+            iso = _iso(year, mo) if year is not None else None
         elif kind == "wd" and published is not None:
             delta = (published.weekday() - WEEKDAYS[g["w"].lower()]) % 7
             iso = (published - dt.timedelta(days=delta)).isoformat()

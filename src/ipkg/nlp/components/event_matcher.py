@@ -151,6 +151,7 @@ class ArgumentFinder:
 
     def _setup(self, doc: Doc) -> None:
         self._doc = doc
+        self._junk = junk_mask(doc)
         mentions: list[Mention] = doc._.ipkg_mentions or []
         self._end_at = {m.end: m for m in mentions}
         self._start_at = {m.start: m for m in mentions}
@@ -204,7 +205,7 @@ class ArgumentFinder:
             elif j not in self._start_at and doc[j].lower_ in ("his", "her", "its", "their"):
                 # "X and his Iranian counterpart, Y"
                 stop = next((c for c in range(j + 1, min(hi, j + 5)) if doc[c].text == ","), None)
-                role = doc[j + 1 : stop] if stop else []
+                role = list(doc[j + 1 : stop]) if stop else []
                 if stop and all(t.text in self._demonyms() or (t.is_lower and t.is_alpha and not t.lower_.endswith("ed")) for t in role):
                     j = stop + 1
             nxt = self._start_at.get(j)
@@ -267,7 +268,9 @@ class ArgumentFinder:
                 continue
             if t.lower_ == "and" and previous and (k + 1) not in self._end_at:
                 last = previous[-1]
-                together = self.kinds[last.kind].category == "meeting" and self.kinds[self._kind_at.get(s, last.kind)].category == "agreement"
+                kinds = getattr(self, "kinds", {})
+                kind_here = getattr(self, "_kind_at", {}).get(s, last.kind)
+                together = last.kind in kinds and kind_here in kinds and kinds[last.kind].category == "meeting" and kinds[kind_here].category == "agreement"
                 return list(last.actors) + (list(last.targets) if together else [])  # "A, B and C met and founded"
             if t.text == "," and (k + 1) in self._end_at and self._end_at[k + 1].start < k:
                 return self._coordinated_left(doc, self._end_at[k + 1], sent.start)
@@ -326,8 +329,8 @@ class ArgumentFinder:
                 if group:
                     return group
             if t.lower_ in ("he", "she") and (k == sent.start or doc[k - 1].text in (",", "that", "where", "when")):
-                m = self._pronoun(doc, k, sent)
-                return [m] if m else []
+                found = self._pronoun(doc, k, sent)
+                return [found] if found else []
             if t.lower_ in ("delegation", "team") and k - 2 >= sent.start and doc[k - 1].lower_ in ("his", "her", "its", "their") and doc[k - 2].lower_ == "and":
                 k -= 3
                 continue
@@ -435,6 +438,38 @@ class ArgumentFinder:
         return m.nationality or (entry.nationality if entry else None)
 
 
+    def _last_of_type(self, doc: Doc, k: int, sent: Span, types: set[str]) -> Mention | None:
+        """The last actor of one of ``types`` named before token ``k`` in its paragraph."""
+        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        found = [m for m in self._mentions if m.end <= k and doc[m.start].idx >= para_start and m.type in types and m.source != "demonym"]
+        openers = [m for m in found if m.start == doc[m.start].sent.start]
+        return (openers or found)[-1] if found else None
+
+    def _last_group(self, doc: Doc, sent: Span) -> list[Mention]:
+        """ "they": the persons who acted together in the paragraph's last event, if several."""
+        para_start = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
+        earlier = [ev for ev in getattr(self, "_events", []) if doc[ev.start].idx >= para_start and ev.start < sent.end]
+        if not earlier:
+            return []
+        group = earlier[-1].actors
+        return list(group) if len(group) >= 2 and all(m.type == "Person" for m in group) else []
+
+    def _paragraphs_between(self, doc: Doc, a: int, b: int) -> int:
+        """Line breaks between character offsets ``a`` and ``b``, not counting lines that carry
+        no text (blank, link lists, headings, other junk)."""
+        count = 0
+        pos = doc.text.find("\n", a, b)
+        while pos != -1:
+            end = doc.text.find("\n", pos + 1, b)
+            line = doc.text[pos + 1 : end if end != -1 else b]
+            first = doc.char_span(pos + 1, pos + 1 + len(line.split(" ")[0]), alignment_mode="expand") if line.strip() else None
+            if first is not None and len(first) and not self._junk[first.start] and len(line.split()) >= 8:
+                count += 1
+            elif end == -1 and line.strip():
+                count += 1
+            pos = end
+        return count
+
     def _demonyms(self) -> dict[str, str]:
         if not hasattr(self, "_dem"):
             self._dem = self.gaz.demonyms()
@@ -462,7 +497,7 @@ class EventMatcher(ArgumentFinder):
         self._setup(doc)
         for i, flag in enumerate(self._in_date):
             doc[i]._.ipkg_in_date = flag
-        junk = self._junk = junk_mask(doc)
+        junk = self._junk
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
         for match_id, s, e in self.matcher(doc):
@@ -819,22 +854,6 @@ class EventMatcher(ArgumentFinder):
             return []
         return self._coordinated_right(doc, m, sent.end)
 
-    def _last_group(self, doc: Doc, sent: Span) -> list[Mention]:
-        """ "they": the persons who acted together in the paragraph's last event, if several."""
-        para_start = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
-        earlier = [ev for ev in getattr(self, "_events", []) if doc[ev.start].idx >= para_start and ev.start < sent.end]
-        if not earlier:
-            return []
-        group = earlier[-1].actors
-        return list(group) if len(group) >= 2 and all(m.type == "Person" for m in group) else []
-
-    def _last_of_type(self, doc: Doc, k: int, sent: Span, types: set[str]) -> Mention | None:
-        """The last actor of one of ``types`` named before token ``k`` in its paragraph."""
-        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
-        found = [m for m in self._mentions if m.end <= k and doc[m.start].idx >= para_start and m.type in types and m.source != "demonym"]
-        openers = [m for m in found if m.start == doc[m.start].sent.start]
-        return (openers or found)[-1] if found else None
-
     def _the_two(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "The two (leaders) met": the two parties of the last event told before."""
         k = s - 1
@@ -1022,22 +1041,6 @@ class EventMatcher(ArgumentFinder):
                     return []
                 return [m]
         return []
-
-    def _paragraphs_between(self, doc: Doc, a: int, b: int) -> int:
-        """Line breaks between character offsets ``a`` and ``b``, not counting lines that carry
-        no text (blank, link lists, headings, other junk)."""
-        count = 0
-        pos = doc.text.find("\n", a, b)
-        while pos != -1:
-            end = doc.text.find("\n", pos + 1, b)
-            line = doc.text[pos + 1 : end if end != -1 else b]
-            first = doc.char_span(pos + 1, pos + 1 + len(line.split(" ")[0]), alignment_mode="expand") if line.strip() else None
-            if first is not None and len(first) and not self._junk[first.start] and len(line.split()) >= 8:
-                count += 1
-            elif end == -1 and line.strip():
-                count += 1
-            pos = end
-        return count
 
     def _attacker(self, doc: Doc, e: int, sent: Span) -> list[Mention]:
         """ "condemned the attack": the attacker of the last strike told before, when the
