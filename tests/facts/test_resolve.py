@@ -55,3 +55,14 @@ def test_undated_joint_attack_is_evidence_of_each_dated_attack():
     ev = lambda actors, date, kind="strike": EventFact(kind, actors, (c,), Evidence("d", "s", 0, 1), date=date)  # noqa: E731
     r = resolve([DocumentFacts("d", "d", events=[ev((a,), "2025-06-13"), ev((b,), "2025-06-22"), ev((a, b), None, "attack")])])
     assert sorted((e.date, e.sources, len(e.mentions)) for e in r.events) == [("2025-06-13", 1, 2), ("2025-06-22", 1, 2)]
+
+
+def test_a_joint_visit_is_each_travellers_visit():
+    from ipkg.facts import resolve
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    base = "https://w3id.org/ipkg/id/actor/"
+    a, b, c = ActorRef(base + "a", "A", "Person", "A"), ActorRef(base + "b", "B", "Person", "B"), ActorRef(base + "c", "C", "State", "C")
+    ev = [EventFact("visit", (a, b), (c,), Evidence("d", "s", 0, 1), date="2012-02-17"), EventFact("visit", (a,), (c,), Evidence("e", "s", 0, 1), date="2012-02-16")]
+    r = resolve([DocumentFacts("d", "d", events=ev[:1]), DocumentFacts("e", "e", events=ev[1:])])
+    assert sorted((tuple(e.actors), e.date, e.sources) for e in r.events) == [((base + "a",), "2012-02-16", 2), ((base + "b",), "2012-02-17", 1)]

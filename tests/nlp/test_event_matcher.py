@@ -448,3 +448,15 @@ def test_a_trip_wrapped_up_began_its_length_earlier(annotate):
 def test_talks_in_a_named_city_with(annotate):
     doc = annotate("In May 1949 Liaquat Ali Khan paid a state visit to Iran and held talks in Tehran with Mohammad Reza Pahlavi.")
     assert ("talks", ["Liaquat Ali Khan"], ["Mohammad Reza Pahlavi"], "1949-05") in _events(doc)
+
+
+def test_arrival_under_a_dateline_is_a_visit_to_its_city(annotate):
+    text = "ISLAMABAD — Mahmoud Ahmadinejad arrived on Thursday and was welcomed at the airport by Prime Minister Yousaf Raza Gillani.\n"
+    found = _events(annotate(text, published=dt.date(2012, 2, 17)))
+    assert ("visit", ["Mahmoud Ahmadinejad"], ["Pakistan"], "2012-02-16") in found
+    assert ("meeting", ["Yousaf Raza Gillani"], ["Mahmoud Ahmadinejad"], "2012-02-16") in found
+
+
+def test_condemning_the_attack_names_its_author(annotate):
+    text = "Israeli aircraft struck military sites in Iran on 26 October 2024. Pakistan condemned the attack as a violation of Iran's sovereignty."
+    assert ("condemn", ["Pakistan"], ["Israel"], "2024-10-26") in _events(annotate(text))

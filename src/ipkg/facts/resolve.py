@@ -185,6 +185,10 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             kind = kinds[ev.kind].category if kinds[ev.kind].category in _BY_CATEGORY else ev.kind
             if kinds[ev.kind].category in _SYMMETRIC:
                 key: tuple[object, ...] = (kind, frozenset(a + t))
+            elif kinds[ev.kind].category == "visit" and len(a) > 1:
+                for x in a:  # each traveller makes a visit, which their own accounts may date better
+                    groups.setdefault((kind, frozenset([x]), frozenset(t)), []).append((ev, [x], t, place))
+                continue
             else:
                 key = (kind, frozenset(a), frozenset(t))
             groups.setdefault(key, []).append((ev, a, t, place))

@@ -653,6 +653,8 @@ class EventMatcher(ArgumentFinder):
                 actors, targets = actors[:1], actors[1:]
                 if len(targets) >= 2 and category == "meeting":
                     self._pending_pairs = [(a, b) for i, a in enumerate(targets) for b in targets[i + 1 :]]
+        if category == "visit" and actors and not targets and doc[e - 1].lower_.startswith("arriv"):
+            targets = self._dateline_place(doc)  # "ISLAMABAD — X arrived on Thursday"
         if category == "strike" and actors and not targets:
             territory = self._territory(doc, sent, {a.key for a in actors}, after=e)
             targets = [territory] if territory is not None else []
@@ -735,6 +737,26 @@ class EventMatcher(ArgumentFinder):
         else:
             visit.date = first.date
         return visit
+
+    def _dateline_place(self, doc: Doc) -> list[Mention]:
+        """The place of a report's dateline ("ISLAMABAD —", "TEHRAN, April 22 —"), if it has one."""
+        for sent in doc.sents:
+            if not any(not self._junk[t.i] and not t.is_space for t in sent):
+                continue
+            dash = next((t.i for t in sent[:8] if t.text in ("—", "–")), None)
+            if dash is None:
+                return []
+            places = [m for m in self._mentions if sent.start <= m.start < dash and m.type == "Place"]
+            if not places and doc[sent.start].is_upper:
+                iri = self.gaz.by_label().get(doc[sent.start].text.title())
+                entry = self.gaz.entries.get(iri) if iri else None
+                if entry is not None and entry.type == "Place":
+                    t = doc[sent.start]
+                    places = [Mention(t.i, t.i + 1, t.i, t.i + 1, entry.iri, entry.label, entry.type, t.text, "dateline")]
+            if places and all(t.is_punct or t.is_title or t.is_upper or self._in_date[t.i] or t.is_digit for t in doc[sent.start : dash]):
+                return places[:1]
+            return []
+        return []
 
     def _second_leg(self, doc: Doc, first: Mention | None, sent: Span) -> tuple[Mention, int] | None:
         """ "flew to Riyadh on January 18 and to Tehran the next day": the second destination and
@@ -943,8 +965,8 @@ class EventMatcher(ArgumentFinder):
             actors = self._both(doc, s, sent) or self._coordinated_subject(doc, s, sent) or self._people_speaker(doc, s, sent)
         if not targets and trig.kind == "claim":
             targets = self._claim_about(doc, e, sent)
-        if not targets and trig.kind == "condemn":
-            targets = self._attacker(doc, e, sent)
+        if trig.kind == "condemn":
+            targets = self._attacker(doc, e, sent) or targets  # "condemned the attack as a violation of Iran's ...": its author
         if not targets and trig.kind == "pledge":
             targets = self.object(doc, e, sent, window=12)
         if trig.kind in ("praise", "thank") and any(t.lower_ in ("as", "forget") for t in doc[s:e]):
