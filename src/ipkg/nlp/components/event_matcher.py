@@ -37,8 +37,7 @@ _VICTIMS = re.compile(r"\bkill(?:ed|ing)\s+(?:at least\s+)?\S+\s+(?:\w+\s+)?(?:m
 _TWO_PERSONS = {"leaders", "men", "ministers", "presidents", "premiers", "officials", "envoys"}
 _TWO_NOUNS = _TWO_PERSONS | {"sides", "countries", "neighbours", "neighbors", "nations", "states", "governments"}
 _ARMED = {"ArmedGroup", "MilitaryOrganization", "State"}
-_MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless", "series"}
-_OFFICE_WORDS = {"president", "minister", "prime", "foreign", "defence", "defense", "interior", "ambassador", "envoy", "spokesperson", "spokesman", "spokeswoman", "chief", "leader", "commander", "secretary", "premier"}
+_MANY = {"several", "many", "numerous", "frequent", "repeated", "dozens", "hundreds", "multiple", "countless"}
 _ENDED = {"wrapped", "wraps", "concluded", "concludes", "ended", "ends", "completed", "completes"}
 _TELL = {"told", "tells", "telling", "informed", "assured", "briefed", "reminded"}
 _TOWARD_OTHERS = {"pledge", "support", "thank", "praise"}
@@ -136,10 +135,6 @@ def _lines(text: str) -> list[tuple[int, str]]:
         out.append((pos, raw))
         pos += len(raw)
     return out
-
-
-def trig_kind(cands: list[Trigger]) -> str:
-    return cands[0].kind
 
 
 class ArgumentFinder:
@@ -533,9 +528,9 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(t.lower_ in _HEDGE_NOUNS for t in doc[max(sent.start, s - 5) : s]) and "of" in left:
                 continue
-            if self.kinds[trig_kind(by_span[(s, e)])].category == "strike" and any(t.lower_ in _MANY - {"series"} for t in doc[max(sent.start, s - 2) : e]):
+            if self.kinds[by_span[(s, e)][0].kind].category == "strike" and any(t.lower_ in _MANY for t in doc[max(sent.start, s - 2) : e]):
                 continue  # "has carried out several attacks": a pattern, not one happening
-            if self.kinds[trig_kind(by_span[(s, e)])].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
+            if self.kinds[by_span[(s, e)][0].kind].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
             self._kind_at = {s: trig.kind}
