@@ -460,3 +460,9 @@ def test_arrival_under_a_dateline_is_a_visit_to_its_city(annotate):
 def test_condemning_the_attack_names_its_author(annotate):
     text = "Israeli aircraft struck military sites in Iran on 26 October 2024. Pakistan condemned the attack as a violation of Iran's sovereignty."
     assert ("condemn", ["Pakistan"], ["Israel"], "2024-10-26") in _events(annotate(text))
+
+
+def test_passive_signing_names_the_signatories_states_not_the_broker(annotate):
+    text = "The agreement, brokered by China, was signed by Ali Shamkhani of Iran and Mohammed bin Salman on 10 March 2023."
+    found = [(e[0], sorted(e[1] + e[2]), e[3]) for e in _events(annotate(text)) if e[0] == "agreement"]
+    assert found == [("agreement", ["Iran", "Saudi Arabia"], "2023-03-10")]

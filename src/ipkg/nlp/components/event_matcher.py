@@ -161,6 +161,13 @@ class ArgumentFinder:
                 self._in_date[t.i] = True
             self._dates.append((span, d.iso, d.end_iso, d.adjectival))
 
+    def _past_of_state(self, doc: Doc, m: Mention, hi: int) -> int:
+        """Where a person's mention ends, "of Iran" included ("Ali Shamkhani of Iran")."""
+        k = m.end
+        if m.type == "Person" and k + 1 < hi and doc[k].lower_ == "of" and (k + 1) in self._start_at and self._start_at[k + 1].type == "State":
+            return self._start_at[k + 1].end
+        return k
+
     def _of_state(self, doc: Doc, m: Mention, lo: int) -> Mention:
         """ "Pahlavi of Iran": the person the state only qualifies."""
         k = m.start - 1
@@ -189,8 +196,9 @@ class ArgumentFinder:
         return out
 
     def _coordinated_right(self, doc: Doc, m: Mention, hi: int) -> list[Mention]:
+        """``m`` and the actors listed after it: "A and B", "A of X and B"."""
         out = [m]
-        k = m.end
+        k = self._past_of_state(doc, m, hi)
         while k + 1 < hi and doc[k].lower_ in ("and", "&", "alongside"):
             j = k + 1
             if doc[j].lower_ in ("and", "the"):
@@ -207,7 +215,7 @@ class ArgumentFinder:
             if nxt is None:
                 break
             out.append(nxt)
-            k = nxt.end
+            k = self._past_of_state(doc, nxt, hi)
         return out
 
     def _pronoun(self, doc: Doc, k: int, sent: Span) -> Mention | None:
@@ -648,6 +656,9 @@ class EventMatcher(ArgumentFinder):
                 actors, targets = actors[:1], actors[1:]
                 if len(targets) >= 2 and category == "meeting":
                     self._pending_pairs = [(a, b) for i, a in enumerate(targets) for b in targets[i + 1 :]]
+        if category == "agreement" and trig.frame == "reverse":
+            # "the agreement, brokered by C, was signed by A and B": the subject is the agreement
+            actors, targets = (actors[:1], actors[1:]) if len(actors) >= 2 else ([], [])
         if category == "visit" and actors and not targets and doc[e - 1].lower_.startswith("arriv"):
             targets = self._dateline_place(doc)  # "ISLAMABAD — X arrived on Thursday"
         if category == "strike" and actors and not targets:
