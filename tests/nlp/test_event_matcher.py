@@ -466,3 +466,15 @@ def test_passive_signing_names_the_signatories_states_not_the_broker(annotate):
     text = "The agreement, brokered by China, was signed by Ali Shamkhani of Iran and Mohammed bin Salman on 10 March 2023."
     found = [(e[0], sorted(e[1] + e[2]), e[3]) for e in _events(annotate(text)) if e[0] == "agreement"]
     assert found == [("agreement", ["Iran", "Saudi Arabia"], "2023-03-10")]
+
+
+def test_the_same_day_reaches_back_to_the_last_day_told(annotate):
+    text = "When a US drone struck a convoy near Baghdad on January 3, the region held its breath.\n\nMike Pompeo telephoned the army chief, General Qamar Javed Bajwa, the same day.\n"
+    found = _events(annotate(text, published=dt.date(2020, 1, 20)))
+    assert ("call", ["Mike Pompeo"], ["Qamar Javed Bajwa"], "2020-01-03") in found
+
+
+def test_a_date_in_the_coordinated_clause_belongs_to_it(annotate):
+    text = "Hamid Karzai flew into the capital on Thursday evening and held separate talks with Yousaf Raza Gilani on Friday morning."
+    found = _events(annotate(text, published=dt.date(2012, 2, 18)))
+    assert ("talks", ["Hamid Karzai"], ["Yousaf Raza Gillani"], "2012-02-17") in found

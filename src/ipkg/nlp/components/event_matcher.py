@@ -269,6 +269,9 @@ class ArgumentFinder:
             if t.lower_ == "and" and k - 1 >= sent.start and doc[k - 1].is_alpha and doc[k - 1].lower_.endswith("ly") and len(doc[k - 1]) > 4:
                 k -= 1
                 continue
+            if t.lower_ == "and" and not previous and (k + 1) not in self._end_at and not any(m.start < k for m in self._mentions if sent.start < m.start):
+                opener = self._start_at.get(sent.start)
+                return [opener] if opener is not None and opener.type == "Person" else []  # "Karzai flew into the capital ... and held talks"
             if t.lower_ == "and" and previous and (k + 1) not in self._end_at:
                 last = previous[-1]
                 kinds = getattr(self, "kinds", {})
@@ -1173,9 +1176,24 @@ class EventMatcher(ArgumentFinder):
             same = [p for p in previous if self.kinds[p.kind].category == self.kinds[ev.kind].category]
             anchor = anchor or next((p.date for p in [*reversed(same), *reversed(previous)] if p.date and len(p.date) == 10), None)
             if anchor is None:
+                anchor = self._day_before(doc, self._paragraph_floor(doc, sent, 2), sent.start)
+            if anchor is None:
                 return None
             return (dt.date.fromisoformat(anchor) + dt.timedelta(days=sign * days)).isoformat()
         return None
+
+    def _paragraph_floor(self, doc: Doc, sent: Span, paragraphs: int) -> int:
+        """The first token of the ``paragraphs``-th non-blank line before ``sent``'s own (its own
+        line counts when ``sent`` does not open it)."""
+        pos = doc[sent.start].idx
+        counted = 0
+        while counted < paragraphs and pos > 0:
+            end = pos - 1
+            pos = doc.text.rfind("\n", 0, max(end, 0)) + 1
+            if doc.text[pos:end].strip():
+                counted += 1
+        span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
 
     def _day_before(self, doc: Doc, lo: int, hi: int) -> str | None:
         days = [(span.start, iso) for span, iso, _e, adj in self._dates if iso and len(iso) == 10 and not adj and lo <= span.start and span.end <= hi]
@@ -1200,6 +1218,9 @@ class EventMatcher(ArgumentFinder):
             if self._is_dateline(doc, span, sent):
                 continue
             dist = abs(span.start - ev.start)
+            lo, hi = sorted((span.end, ev.start)) if span.start < ev.start else sorted((ev.end, span.start))
+            if any(t.lower_ in ("and", "but", "while", "whereas") for t in doc[lo:hi]):
+                dist += 20  # another clause's date ("flew in on Thursday and held talks on Friday")
             if any(t.lower_ in ("since", "after", "before", "until", "following") for t in doc[max(sent.start, span.start - 4) : span.start]) and not (span.start > ev.start and all(not t.is_punct for t in doc[ev.end : span.start]) and doc[span.start - 1].lower_ in ("since", "until")):
                 dist += 1000  # "since taking office last August": another time, not the event's
             if span.start > ev.end and any(t.lower_ in ("since", "until") for t in doc[ev.end : span.start]) and doc[span.start - 1].lower_ not in ("since", "until"):
