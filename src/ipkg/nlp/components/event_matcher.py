@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
@@ -436,6 +437,20 @@ class ArgumentFinder:
         e = self.gaz.entries[self._demonyms()[doc[k].text]]
         return Mention(k, k + 1, k, k + 1, e.iri, e.label, e.type, doc[k].text, "demonym")
 
+    def _state_of_place(self, m: Mention) -> str | None:
+        """The state a state or a place stands for: itself, or the state the gazetteer puts the
+        place in (the capital's or the region's)."""
+        if m.type == "State":
+            return m.key
+        entry = self.gaz.entries.get(m.key)
+        state = entry and (entry.capital_of or entry.part_of)
+        return state if state and state in self.gaz.entries else None
+
+    def _standing_for(self, m: Mention, state: str, source: str = "place-of") -> Mention:
+        """``m``'s words standing for the gazetteer actor ``state`` ("Islamabad" for Pakistan)."""
+        se = self.gaz.entries[state]
+        return Mention(m.start, m.end, m.head_start, m.head_end, se.iri, se.label, se.type, m.surface, source)
+
     def _state_of(self, m: Mention) -> str | None:
         """The state an actor belongs to: itself, the text's nationality cue, or the gazetteer's."""
         if m.type == "State":
@@ -694,13 +709,11 @@ class EventMatcher(ArgumentFinder):
         if category == "visit":
             dest = []
             for t in targets:
-                entry = self.gaz.entries.get(t.key)
-                if t.type == "Place" and entry is not None:
+                if t.type == "Place" and t.key in self.gaz.entries:
                     place = t
-                    state = entry.capital_of or entry.part_of
-                    if state and state in self.gaz.entries:
-                        se = self.gaz.entries[state]
-                        dest.append(Mention(t.start, t.end, t.head_start, t.head_end, se.iri, se.label, se.type, t.surface, "place-of"))
+                    state = self._state_of_place(t)
+                    if state:
+                        dest.append(self._standing_for(t, state))
                 elif t.type == "State":
                     dest.append(t)
             self._next_leg = self._second_leg(doc, targets[-1] if targets else None, sent)
@@ -734,12 +747,10 @@ class EventMatcher(ArgumentFinder):
         return EventMention(trig.kind, s, e, actors, targets, place)
 
     def _visit_to(self, place: Mention, first: EventMention, days: int) -> EventMention | None:
-        entry = self.gaz.entries.get(place.key)
-        state = place.key if place.type == "State" else (entry.capital_of or entry.part_of) if entry else None
-        if not state or state not in self.gaz.entries or (first.targets and first.targets[0].key == state):
+        state = self._state_of_place(place)
+        if not state or (first.targets and first.targets[0].key == state):
             return None
-        se = self.gaz.entries[state]
-        dest = Mention(place.start, place.end, place.head_start, place.head_end, se.iri, se.label, se.type, place.surface, "place-of")
+        dest = self._standing_for(place, state)
         visit = EventMention(first.kind, first.start, first.end, list(first.actors), [dest], place if place.type == "Place" else None)
         if first.date and len(first.date) == 10:
             visit.date = (dt.date.fromisoformat(first.date) + dt.timedelta(days=days)).isoformat()
@@ -791,8 +802,7 @@ class EventMatcher(ArgumentFinder):
             if state is None and m.type == "Person" and after is not None and after.type == "State" and self._doc[m.end].lower_ == "of":
                 state = after.key  # "President Cemal Gürsel of Turkey"
             if state and state in self.gaz.entries:
-                se = self.gaz.entries[state]
-                out.setdefault(state, m if m.key == state else Mention(m.start, m.end, m.head_start, m.head_end, se.iri, se.label, se.type, m.surface, "signatory-of"))
+                out.setdefault(state, m if m.key == state else self._standing_for(m, state, "signatory-of"))
             elif m.type in ("InternationalOrganization", "ArmedGroup"):
                 out.setdefault(m.key, m)
         return list(out.values())
@@ -924,10 +934,7 @@ class EventMatcher(ArgumentFinder):
                 continue
             if any(o.kind == "visit" and {m.key for m in o.actors} >= {m.key for m in visitors} and o.targets and o.targets[0].key == host for o in events):
                 continue
-            se = self.gaz.entries[host]
-            p = ev.place
-            dest = Mention(p.start, p.end, p.head_start, p.head_end, se.iri, se.label, se.type, p.surface, "place-of")
-            visit = EventMention("visit", ev.start, ev.end, visitors, [dest], p)
+            visit = EventMention("visit", ev.start, ev.end, visitors, [self._standing_for(ev.place, host)], ev.place)
             visit.date, visit.end_date = ev.date, ev.end_date
             out.append(visit)
         return out
@@ -995,8 +1002,7 @@ class EventMatcher(ArgumentFinder):
         state = self._state_of(other)
         if state is None or state not in self.gaz.entries or state in {self._state_of(m) for m in actors}:
             return []
-        se = self.gaz.entries[state]
-        return [Mention(other.start, other.end, other.head_start, other.head_end, se.iri, se.label, se.type, other.surface, "place-of")]
+        return [self._standing_for(other, state)]
 
     def _coordinated_subject(self, doc: Doc, s: int, sent: Span) -> list[Mention]:
         """ "X defended the strike and claimed ...", "X telephoned Y to convey condolences,
@@ -1106,12 +1112,8 @@ class EventMatcher(ArgumentFinder):
                 return None
             if m.type == "State":
                 return m, None
-            entry = self.gaz.entries.get(m.key)
-            state = entry and (entry.capital_of or entry.part_of)
-            if state and state in self.gaz.entries:
-                se = self.gaz.entries[state]
-                return Mention(m.start, m.end, m.head_start, m.head_end, se.iri, se.label, se.type, m.surface, "place-of"), m
-            return None
+            state = self._state_of_place(m)
+            return (self._standing_for(m, state), m) if state else None
         return None
 
     def _territory(self, doc: Doc, sent: Span, actors: set[str], after: int = 0) -> Mention | None:
@@ -1182,16 +1184,22 @@ class EventMatcher(ArgumentFinder):
             return (dt.date.fromisoformat(anchor) + dt.timedelta(days=sign * days)).isoformat()
         return None
 
+    @staticmethod
+    def _lines_back(doc: Doc, pos: int, n: int, counts: Callable[[int, int], bool]) -> int:
+        """Walk back line by line from character ``pos`` until ``n`` lines for which
+        ``counts(start, end)`` holds are passed; the start offset reached."""
+        counted = 0
+        while counted < n and pos > 0:
+            end = pos - 1
+            pos = doc.text.rfind("\n", 0, max(end, 0)) + 1
+            if counts(pos, end):
+                counted += 1
+        return pos
+
     def _paragraph_floor(self, doc: Doc, sent: Span, paragraphs: int) -> int:
         """The first token of the ``paragraphs``-th non-blank line before ``sent``'s own (its own
         line counts when ``sent`` does not open it)."""
-        pos = doc[sent.start].idx
-        counted = 0
-        while counted < paragraphs and pos > 0:
-            end = pos - 1
-            pos = doc.text.rfind("\n", 0, max(end, 0)) + 1
-            if doc.text[pos:end].strip():
-                counted += 1
+        pos = self._lines_back(doc, doc[sent.start].idx, paragraphs, lambda a, b: bool(doc.text[a:b].strip()))
         span = doc.char_span(pos, pos + 1, alignment_mode="expand")
         return span.start if span is not None else 0
 
@@ -1255,17 +1263,13 @@ class EventMatcher(ArgumentFinder):
         same paragraph or the ``paragraphs`` content paragraphs before it (there, a date that
         only modifies a noun, "Israel's June 13 attack", does not set the time); never a day,
         which the text did not give this event."""
-        floor = doc[sent.start].idx
-        counted = 0
-        while counted < paragraphs and floor > 0:
-            end = floor - 1
-            floor = doc.text.rfind("\n", 0, max(end, 0)) + 1
-            line = doc.text[floor:end]
-            first = doc.char_span(floor, floor + len(line.split(" ")[0]) if line else floor, alignment_mode="expand")
+        def content(start: int, end: int) -> bool:
+            line = doc.text[start:end]
+            first = doc.char_span(start, start + len(line.split(" ")[0]) if line else start, alignment_mode="expand")
             junk = first is not None and len(first) > 0 and bool(self._junk[first.start])
-            if len(line.split()) >= 8 and not junk:
-                counted += 1
+            return len(line.split()) >= 8 and not junk
 
+        floor = self._lines_back(doc, doc[sent.start].idx, paragraphs, content)
         best: tuple[int, str] | None = None
         paragraph = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
         for span, iso, _end, adjectival in self._dates:
