@@ -20,6 +20,21 @@ def test_build_is_deterministic(seed_build, tmp_path):
     assert (tmp_path / "graph.trig").read_bytes() == (seed_build[1] / "graph.trig").read_bytes()
 
 
+def test_build_is_the_same_bytes_in_processes_with_other_hash_seeds(seed_build, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import SEEDS
+
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        r = subprocess.run([sys.executable, "-m", "ipkg", "build", str(SEEDS), "--out", str(tmp_path / seed), "-q"], env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+    first = (tmp_path / "1" / "graph.trig").read_bytes()
+    assert first == (tmp_path / "2" / "graph.trig").read_bytes() == (seed_build[1] / "graph.trig").read_bytes()
+
+
 def test_build_conforms_to_shapes(seed_graph):
     result = validate(seed_graph)
     assert result.conforms, result.report

@@ -106,6 +106,14 @@ class Resolved:
 _BY_CATEGORY = {"strike"}
 
 
+def _canonical(part: object) -> str:
+    """``str`` of a key part, with a set's members in sorted order: ``str(frozenset(...))``
+    follows the process's hash seed, and an IRI must not."""
+    if isinstance(part, frozenset):
+        return "frozenset({" + ", ".join(sorted(map(repr, part))) + "})"
+    return str(part)
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
@@ -237,7 +245,7 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             place = next((i[3] for i in c if i[3]), None)
             actors_ = sorted({x for i in c for x in i[1]})
             targets_ = sorted({x for i in c for x in i[2]})
-            iri = EVENT_BASE + _digest(first[0].kind, *sorted(key[1:], key=str), date)
+            iri = EVENT_BASE + _digest(first[0].kind, *sorted(map(_canonical, key[1:])), date)
             rev = ResolvedEvent(iri, first[0].kind, actors_, targets_, place, date, end, cas, [i[0] for i in c])
             events.append(rev)
             for i in c:
