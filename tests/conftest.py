@@ -53,3 +53,21 @@ def q(seed_graph):
         return run_query(seed_graph, name, **bindings).rows
 
     return _q
+
+
+def answers(rows):
+    """Rows as a comparable multiset: GROUP_CONCAT parts (" | ") as sets, numbers by value.
+
+    SPARQL leaves the order of GROUP_CONCAT and of tied rows open, and stores write a decimal's
+    lexical form differently ("-2.0" in rdflib, "-2" in Oxigraph), so answers are compared as values.
+    """
+    import re
+    from decimal import Decimal
+
+    def value(text):
+        return str(Decimal(text).normalize()) if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) else text
+
+    def cell(text):
+        return " | ".join(sorted(value(part) for part in text.split(" | ")))
+
+    return sorted(tuple(sorted((k, cell(v)) for k, v in row.items())) for row in rows)

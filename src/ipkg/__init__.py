@@ -10,17 +10,29 @@ Examples
 ['actors', 'agreements']
 """
 
-from .errors import IpkgError
-from .query.sparql import list_queries, run_query
-from .workflow import BuildSummary, build, build_graph
+from importlib import import_module
+from typing import Any
 
-__all__ = ["IpkgError", "BuildSummary", "build", "build_graph", "list_queries", "run_query", "load_graph"]
+__all__ = ["IpkgError", "BuildSummary", "build", "build_graph", "list_queries", "run_query", "load_graph", "open_store"]
 
 __version__ = "0.1.0"
 
+# Imported on first use, so that `import ipkg.store` (a server worker) does not load spaCy.
+_LAZY = {
+    "IpkgError": ".errors",
+    "list_queries": ".query.sparql",
+    "run_query": ".query.sparql",
+    "BuildSummary": ".workflow",
+    "build": ".workflow",
+    "build_graph": ".workflow",
+    "load_graph": ".kg.io",
+    "open_store": ".store",
+}
 
-def load_graph(location):  # type: ignore[no-untyped-def]
-    """Load a build folder or a TriG file (see :func:`ipkg.kg.io.load_graph`)."""
-    from .kg.io import load_graph as _load
 
-    return _load(location)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ipkg' has no attribute {name!r}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["Errors", "IpkgError"]
+__all__ = ["Errors", "IpkgError", "QuerySyntaxError"]
 
 
 class IpkgError(Exception):
     """An error ipkg reports to the user with a coded message."""
+
+
+class QuerySyntaxError(IpkgError):
+    """A query the SPARQL parser rejects; the message is the parser's."""
 
 
 class Errors:
@@ -21,3 +25,8 @@ class Errors:
     E009 = "Query failed: {reason}"
     E010 = "Unknown output format '{fmt}'. Choose one of: {choices}."
     E011 = "Malformed lexicon line {line} in {path}: {reason}"
+    E012 = "No Oxigraph store at {path}. Run `ipkg build` to write one, or pass a graph.trig."
+    E013 = "The SPARQL server at {url} answered {status}: {reason}"
+    E014 = "Cannot reach the SPARQL server at {url}: {reason}"
+    E015 = "Unknown store '{store}'. Use 'oxigraph', 'memory' or an http(s) URL of a SPARQL endpoint."
+    E016 = "Cannot listen on {host}:{port}: {reason}"

@@ -18,9 +18,10 @@ from .kg.io import save_graph
 from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .resources import load_event_kinds
+from .store import STORE_DIR, Store, write_store
 from .viz.network import actor_network_to_pyvis, write_html
 
-__all__ = ["BuildSummary", "build", "build_graph"]
+__all__ = ["BuildSummary", "build", "build_graph", "push"]
 
 
 @dataclass
@@ -36,6 +37,8 @@ class BuildSummary:
     violations: int = 0
     graph_path: str = ""
     html_path: str = ""
+    store_path: str = ""
+    pushed_to: str = ""
 
     def render(self) -> str:
         lines = [
@@ -46,8 +49,9 @@ class BuildSummary:
         ]
         lines += [f"  {k:<18}{v}" for k, v in sorted(self.events_by_type.items())]
         lines += [f"triples     {self.triples}", f"SHACL violations {self.violations}"]
-        if self.graph_path:
-            lines += [f"wrote {self.graph_path}", f"wrote {self.html_path}"]
+        lines += [f"wrote {p}" for p in (self.graph_path, self.store_path, self.html_path) if p]
+        if self.pushed_to:
+            lines.append(f"pushed to {self.pushed_to}")
         return "\n".join(lines)
 
 
@@ -86,8 +90,17 @@ def build_graph(paths: Iterable[str | Path], *, config: str | Path | None = None
     return ds, summary
 
 
-def build(paths: Iterable[str | Path], out: str | Path = "out", *, config: str | Path | None = None, model: str | None = None, progress: bool = False) -> BuildSummary:
-    """Build, then write ``out/graph.trig`` and ``out/graph.html`` and validate with SHACL.
+def build(
+    paths: Iterable[str | Path],
+    out: str | Path = "out",
+    *,
+    config: str | Path | None = None,
+    model: str | None = None,
+    progress: bool = False,
+    embedded: bool = True,
+    remote: Store | None = None,
+) -> BuildSummary:
+    """Build, write ``out/graph.trig``, the Oxigraph store ``out/oxigraph`` and ``out/graph.html``, and validate with SHACL.
 
     Parameters
     ----------
@@ -97,6 +110,10 @@ def build(paths: Iterable[str | Path], out: str | Path = "out", *, config: str |
         Output folder.
     config, model
         See :func:`ipkg.nlp.build_nlp`.
+    embedded : bool
+        Write the Oxigraph store (``ipkg query`` and ``ipkg serve`` use it when present).
+    remote : Store, optional
+        Also load the graph into this store, e.g. a :class:`~ipkg.store.RemoteStore`.
 
     Returns
     -------
@@ -104,7 +121,35 @@ def build(paths: Iterable[str | Path], out: str | Path = "out", *, config: str |
     """
     ds, summary = build_graph(paths, config=config, model=model, progress=progress)
     out = Path(out)
-    summary.graph_path = str(save_graph(ds, out))
+    graph_path = save_graph(ds, out)
+    summary.graph_path = str(graph_path)
+    if embedded:
+        summary.store_path = str(write_store([graph_path], out / STORE_DIR))
+    if remote is not None:
+        remote.load(ds)
+        summary.pushed_to = getattr(remote, "endpoint", remote.kind)
     summary.html_path = str(write_html(actor_network_to_pyvis(graph_to_actor_network(ds)), out / "graph.html"))
     summary.violations = validate(ds).violations
     return summary
+
+
+def push(graph: str | Path | Dataset, store: Store) -> int:
+    """Load a built graph (a build folder, a TriG file or a dataset) into ``store``.
+
+    Returns
+    -------
+    int
+        The number of triples sent.
+
+    Examples
+    --------
+    >>> from ipkg.kg import new_dataset
+    >>> from ipkg.store import OxigraphStore
+    >>> push(new_dataset(), OxigraphStore())
+    0
+    """
+    from .kg.io import load_graph
+
+    ds = graph if isinstance(graph, Dataset) else load_graph(graph)
+    store.load(ds)
+    return len(ds)

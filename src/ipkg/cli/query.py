@@ -16,7 +16,7 @@ FORMATS = ("table", "csv", "json")
 
 def query_cli(
     query: Optional[str] = typer.Argument(None, help="A bundled query name, a .rq file or inline SPARQL."),
-    graph: Path = typer.Option(Path("out"), "--graph", "-g", help="A build folder or a .trig file."),
+    graph: str = typer.Option("out", "--graph", "-g", help="A build folder (its Oxigraph store, else graph.trig), a .trig file or a SPARQL endpoint URL."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (SPARQL 1.1 Query Results JSON)."),
     bind: Optional[list[str]] = typer.Option(None, "--bind", "-b", help="NAME=VALUE binding for a query variable (repeatable)."),
     list_: bool = typer.Option(False, "--list", help="List the bundled queries and their questions."),
@@ -25,8 +25,8 @@ def query_cli(
 
     Example: ipkg query visits --graph out --format csv
     """
-    from ..kg.io import load_graph
     from ..query.sparql import list_queries, parse_binding, run_query
+    from ..store import open_store
 
     if list_ or not query:
         for name, question in list_queries().items():
@@ -36,7 +36,7 @@ def query_cli(
         if fmt not in FORMATS:
             raise IpkgError(Errors.E010.format(fmt=fmt, choices=", ".join(FORMATS)))
         bindings = dict(parse_binding(b) for b in bind or [])
-        result = run_query(load_graph(graph), query, **bindings)
+        result = run_query(open_store(graph), query, **bindings)
     except IpkgError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,7 +1,7 @@
 """The bundled competency queries and a runner that binds parameters safely.
 
 Queries are ``queries/*.rq`` files whose first line is ``# question: ...``. Parameters reach a
-query only through ``initBindings``, never by string formatting. A query with a ``SERVICE``
+query only as bound terms (``initBindings`` and its equivalents), never by string formatting. A query with a ``SERVICE``
 clause can reach the network: run untrusted queries in a sandbox.
 """
 
@@ -11,15 +11,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 
 from ..errors import Errors, IpkgError
+from ..store import MemoryStore, Store
 
 __all__ = ["QUERY_DIR", "QueryResult", "list_queries", "load_query", "run_query", "parse_binding"]
 
@@ -60,14 +58,6 @@ def load_query(query: str) -> tuple[str, str]:
     if any(k in query.upper() for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
         return "inline", query
     raise IpkgError(Errors.E005.format(name=query, names=", ".join(list_queries())))
-
-
-@lru_cache(maxsize=64)
-def _prepared(text: str) -> Query:
-    try:
-        return prepareQuery(text)
-    except Exception as exc:  # pyparsing raises several types
-        raise IpkgError(Errors.E009.format(reason=exc)) from None
 
 
 def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
@@ -123,17 +113,23 @@ class QueryResult:
         return pd.DataFrame(self.rows, columns=self.columns)
 
 
-def run_query(ds: Dataset, query: str, **bindings: object) -> QueryResult:
-    """Run a bundled query (by name), a ``.rq`` file or inline SPARQL against ``ds``.
+def run_query(target: Dataset | Store, query: str, **bindings: object) -> QueryResult:
+    """Run a bundled query (by name), a ``.rq`` file or inline SPARQL against a graph or a store.
 
     Parameters
     ----------
-    ds : rdflib.Dataset
-        A graph built by ipkg (default graph = union of the named graphs).
+    target : rdflib.Dataset or ipkg.store.Store
+        A graph built by ipkg (default graph = union of the named graphs), or any store holding one.
     query : str
         Name, path or SPARQL text.
     **bindings
-        Values for query variables, passed as ``initBindings``.
+        Values for query variables: ``initBindings`` in rdflib, substitutions in Oxigraph, a
+        ``VALUES`` block written by rdflib's serialiser for a remote server.
+
+    Raises
+    ------
+    IpkgError
+        If the query is unknown or fails; :class:`~ipkg.errors.QuerySyntaxError` if it does not parse.
 
     Examples
     --------
@@ -143,15 +139,12 @@ def run_query(ds: Dataset, query: str, **bindings: object) -> QueryResult:
     []
     """
     _, text = load_query(query)
-    prepared = _prepared(text)
+    store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
-    try:
-        res = ds.query(prepared, initBindings=init)
-    except Exception as exc:
-        raise IpkgError(Errors.E009.format(reason=exc)) from None
+    res = store.query(text, init)
     cols = [str(v) for v in (res.vars or [])]
     rows = []
-    nm = ds.namespace_manager
+    nm = store.namespace_manager
     for r in res:
         row = {}
         for c in cols:

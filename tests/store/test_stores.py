@@ -1,0 +1,90 @@
+"""The stores behind one interface: the same answers in rdflib and in Oxigraph, on disk and in memory."""
+
+import pytest
+from rdflib import Literal, URIRef
+
+from conftest import answers
+from ipkg.errors import IpkgError, QuerySyntaxError
+from ipkg.query.sparql import list_queries, run_query
+from ipkg.store import STORE_DIR, MemoryStore, OxigraphStore, open_store, write_store
+
+QUERIES = sorted(list_queries())
+
+
+@pytest.fixture(scope="module")
+def disk_store(seed_build):
+    store = open_store(seed_build[1])
+    yield store
+    store.close()
+
+
+def test_stores_build_writes_an_oxigraph_store(seed_build):
+    """`ipkg build` leaves a store next to graph.trig, and open_store picks it."""
+    summary, out = seed_build
+    assert summary.store_path == str(out / STORE_DIR)
+    assert (out / STORE_DIR / "CURRENT").is_file()
+    assert open_store(out).kind == "oxigraph"
+    assert open_store(out, engine="memory").kind == "memory"
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_stores_oxigraph_answers_as_rdflib(name, seed_graph, disk_store):
+    """Every bundled query gives the same rows from the Oxigraph store as from rdflib."""
+    expected = run_query(seed_graph, name).rows
+    assert expected, f"{name} has no rows on the seeds, so the comparison would prove nothing"
+    assert answers(run_query(disk_store, name).rows) == answers(expected)
+
+
+def test_stores_same_size(seed_graph, disk_store):
+    """The store holds every quad of the build, in the same named graphs."""
+    mem = MemoryStore(seed_graph)
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [r[0] for r in disk_store.query(quads)] == [r[0] for r in mem.query(quads)]
+    assert len(disk_store) == int(next(iter(mem.query(quads)))[0])
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "oxigraph"])
+def test_stores_bindings_fix_variables(store_kind, seed_graph):
+    """A binding restricts the query like initBindings, in every store."""
+    store = MemoryStore(seed_graph) if store_kind == "memory" else OxigraphStore()
+    if store_kind == "oxigraph":
+        store.load(seed_graph)
+    iran = URIRef("https://w3id.org/ipkg/id/actor/iran")
+    rows = run_query(store, "SELECT ?l WHERE { ?actor <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }", actor=iran).rows
+    assert [r["l"] for r in rows] == ["Iran"]
+    hostile = run_query(store, "SELECT ?l WHERE { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }", l=Literal('"} ; DROP ALL #')).rows
+    assert hostile == []
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "oxigraph"])
+def test_stores_syntax_error_is_reported(store_kind):
+    store = MemoryStore() if store_kind == "memory" else OxigraphStore()
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_stores_construct_and_ask(disk_store):
+    assert disk_store.query("ASK { ?s a <https://w3id.org/ipkg/ontology#Event> }").askAnswer is True
+    graph = disk_store.query("CONSTRUCT { ?s a ?c } WHERE { ?s a <https://w3id.org/ipkg/ontology#Visit> , ?c } LIMIT 5").graph
+    assert graph is not None
+
+
+def test_stores_write_store_replaces_whole(tmp_path, seed_build):
+    """Writing a store again replaces it, and a reader opened before keeps its view."""
+    trig = seed_build[1] / "graph.trig"
+    folder = write_store([trig], tmp_path / STORE_DIR)
+    before = OxigraphStore(folder, read_only=True)
+    n = len(before)
+    empty = tmp_path / "empty.trig"
+    empty.write_text("")
+    write_store([empty], folder)
+    assert len(OxigraphStore(folder, read_only=True)) == 0
+    assert len(before) == n > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.trig", STORE_DIR]
+
+
+def test_stores_missing_store_is_a_clear_error(tmp_path):
+    with pytest.raises(IpkgError, match="No Oxigraph store"):
+        OxigraphStore(tmp_path / "nothing", read_only=True)
+    with pytest.raises(IpkgError, match="No graph found"):
+        open_store(tmp_path)
