@@ -6,6 +6,8 @@ import typer
 
 from .build import build_cli
 from .evaluate import evaluate_cli
+from .push import push_cli
+from .serve import serve_cli
 from .query import query_cli
 
 __all__ = ["app"]
@@ -14,3 +16,5 @@ app = typer.Typer(help="ipkg: the Iran–Pakistan knowledge graph.", no_args_is_
 app.command("build")(build_cli)
 app.command("query")(query_cli)
 app.command("evaluate")(evaluate_cli)
+app.command("push")(push_cli)
+app.command("serve")(serve_cli)
