@@ -6,12 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 __all__ = ["SOLUTION_TYPES", "BOOLEAN_TYPES", "GRAPH_TYPES", "FORMAT_PARAM", "negotiate", "solutions_body", "boolean_body", "triples_body"]
 
+T = TypeVar("T")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -83,9 +85,9 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
             specificity = 2 if media == candidate else 1 if media == f"{major}/*" else 0 if media == "*/*" else -1
             if specificity < 0:
                 continue
-            key = (q, specificity, -rank)
-            if best is None or key > best:
-                best, choice = key, candidate
+            score = (q, specificity, -rank)
+            if best is None or score > best:
+                best, choice = score, candidate
     return choice
 
 
@@ -128,8 +130,8 @@ def _tsv(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return str(term).replace("\t", "\\t")
 
 
-def _limited(items: Iterable[object], max_rows: int) -> tuple[list, bool]:  # type: ignore[type-arg]
-    out = []
+def _limited(items: Iterable[T], max_rows: int) -> tuple[list[T], bool]:
+    out: list[T] = []
     for item in items:
         if len(out) == max_rows:
             return out, True
@@ -197,5 +199,5 @@ def triples_body(triples: Iterator[ox.Triple], media: str, max_rows: int, prefix
     """
     kept, cut = _limited(triples, max_rows)
     fmt = GRAPH_TYPES[media]
-    extra = {"prefixes": prefixes} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML) else {}
-    return ox.serialize(kept, format=fmt, **extra) or b"", cut
+    with_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML)
+    return ox.serialize(kept, format=fmt, prefixes=prefixes if with_prefixes else None) or b"", cut

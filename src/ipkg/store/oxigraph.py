@@ -115,7 +115,7 @@ class OxigraphStore(Store):
     def load(self, ds: Dataset) -> None:
         names = [g.identifier for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
         for name in names:
-            self._store.remove_graph(rdflib_to_ox(name))
+            self._store.remove_graph(ox.NamedNode(str(name)))
         data = "".join(ds.graph(name).serialize(format="nt11").replace(" .\n", f" {name.n3()} .\n") for name in names)
         self._store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         self._refresh_default_graph()

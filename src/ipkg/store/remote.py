@@ -137,8 +137,9 @@ class RemoteStore(Store):
         raise IpkgError(Errors.E013.format(url=self.endpoint, status=200, reason=f"unexpected content type {ctype}"))
 
     def __len__(self) -> int:
-        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0][0]) if rows else 0
+        for row in self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            return int(row[0])  # type: ignore[index, arg-type]
+        return 0
 
 
 def _chunks(graph: Graph, size: int) -> Iterator[str]:
