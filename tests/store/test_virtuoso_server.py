@@ -90,3 +90,16 @@ def test_anonymous_endpoint_is_read_only(virtuoso: VirtuosoServer) -> None:
     else:  # pragma: no cover - would mean the fixture's endpoints are not what they say
         raise AssertionError("the anonymous endpoint accepted an update")
     assert _values(virtuoso, "urn:ipkg:test:anon") == []
+
+
+def test_large_bodies_go_through_digest_auth(virtuoso: VirtuosoServer) -> None:
+    """A 2 MB PUT: the body is sent once, already authenticated (see ``VirtuosoServer.opener``).
+
+    The graph is left in place: deleting 30000 triples takes from 0.5 s to 20 s in Virtuoso.
+    """
+    g = "urn:ipkg:test:large"
+    body = "".join(f'<urn:ex:s{i}> <urn:ex:p> "value {i} padded to make the document larger" .\n' for i in range(30000))
+    assert len(body) > 2_000_000
+    assert _gsp(virtuoso, "PUT", g, body.encode()) in (200, 201, 204)
+    rows = _select(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    assert rows[0]["n"]["value"] == "30000"

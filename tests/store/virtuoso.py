@@ -119,12 +119,20 @@ class VirtuosoServer:
     process: subprocess.Popen[bytes] = field(repr=False)
 
     def opener(self) -> urllib.request.OpenerDirector:
-        """A urllib opener that answers Virtuoso's digest challenge and never uses a proxy."""
+        """A urllib opener with digest auth for ``update`` and ``graph_store``; never a proxy.
+
+        It fetches a challenge once (a bodiless GET) and then authenticates every request up
+        front: Virtuoso answers an unauthenticated request with 401 and closes the connection
+        without reading the body, so plain urllib digest auth breaks (``BrokenPipeError``,
+        ``ConnectionResetError``) on bodies above about half a megabyte.
+        """
         pw = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         pw.add_password(None, self.base + "/", self.user, self.password)
-        return urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), urllib.request.HTTPDigestAuthHandler(pw)
-        )
+        op = urllib.request.build_opener(urllib.request.ProxyHandler({}), _PreemptiveDigest(pw))
+        q = urllib.parse.urlencode({"query": "ASK {}"})
+        with op.open(f"{self.update}?{q}", timeout=30) as r:
+            r.read()
+        return op
 
     def graph_url(self, graph: str) -> str:
         """The Graph Store Protocol URL of one named graph."""
@@ -139,6 +147,27 @@ class VirtuosoServer:
         """Terminate, wait up to ``timeout`` seconds, then kill; remove the directory."""
         _stop(self.process, timeout)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
+    """Digest auth that answers the last challenge seen before sending, so a body goes once."""
+
+    def __init__(self, pw: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(pw)
+        self._challenge: dict[str, str] | None = None
+
+    def http_error_auth_reqed(self, auth_header, host, req, headers):  # type: ignore[no-untyped-def]
+        for h in headers.get_all(auth_header, []):
+            if h.lower().startswith("digest "):
+                self._challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(h[7:]))
+        return super().http_error_auth_reqed(auth_header, host, req, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self._challenge is not None and not req.has_header("Authorization"):
+            auth = self.get_authorization(req, self._challenge)
+            if auth:
+                req.add_unredirected_header("Authorization", "Digest " + auth)
+        return req
 
 
 def find_virtuoso() -> str | None:
