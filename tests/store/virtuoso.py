@@ -39,6 +39,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipkg.store.remote import PreemptiveDigestAuthHandler
+
 __all__ = ["INSTALL_HINT", "VirtuosoServer", "VirtuosoError", "find_virtuoso", "start_virtuoso"]
 
 INSTALL_HINT = (
@@ -128,7 +130,7 @@ class VirtuosoServer:
         """
         pw = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         pw.add_password(None, self.base + "/", self.user, self.password)
-        op = urllib.request.build_opener(urllib.request.ProxyHandler({}), _PreemptiveDigest(pw))
+        op = urllib.request.build_opener(urllib.request.ProxyHandler({}), PreemptiveDigestAuthHandler(pw))
         q = urllib.parse.urlencode({"query": "ASK {}"})
         with op.open(f"{self.update}?{q}", timeout=30) as r:
             r.read()
@@ -147,27 +149,6 @@ class VirtuosoServer:
         """Terminate, wait up to ``timeout`` seconds, then kill; remove the directory."""
         _stop(self.process, timeout)
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
-    """Digest auth that answers the last challenge seen before sending, so a body goes once."""
-
-    def __init__(self, pw: urllib.request.HTTPPasswordMgr) -> None:
-        super().__init__(pw)
-        self._challenge: dict[str, str] | None = None
-
-    def http_error_auth_reqed(self, auth_header, host, req, headers):  # type: ignore[no-untyped-def]
-        for h in headers.get_all(auth_header, []):
-            if h.lower().startswith("digest "):
-                self._challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(h[7:]))
-        return super().http_error_auth_reqed(auth_header, host, req, headers)
-
-    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        if self._challenge is not None and not req.has_header("Authorization"):
-            auth = self.get_authorization(req, self._challenge)
-            if auth:
-                req.add_unredirected_header("Authorization", "Digest " + auth)
-        return req
 
 
 def find_virtuoso() -> str | None:

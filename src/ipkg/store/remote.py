@@ -15,7 +15,36 @@ from ..errors import Errors, IpkgError, QuerySyntaxError
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["RemoteStore"]
+__all__ = ["RemoteStore", "PreemptiveDigestAuthHandler"]
+
+_LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+
+
+class PreemptiveDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that answers the last challenge before sending, so a body goes once.
+
+    Servers such as Virtuoso answer a request without credentials with 401 and close the
+    connection unread; urllib's own handler then fails on bodies over about half a megabyte.
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._challenge: dict[str, str] | None = None
+
+    def http_error_auth_reqed(self, auth_header, host, req, headers):  # type: ignore[no-untyped-def]
+        for value in headers.get_all(auth_header, []):
+            if value.lower().startswith("digest "):
+                self._challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(value[7:]))
+        return super().http_error_auth_reqed(auth_header, host, req, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self._challenge is not None and not req.has_header("Authorization"):
+            auth = self.get_authorization(req, self._challenge)
+            if auth:
+                req.add_unredirected_header("Authorization", "Digest " + auth)
+        return req
+
+    https_request = http_request
 
 _RESULTS = {
     "application/sparql-results+json": "json",
@@ -80,15 +109,26 @@ class RemoteStore(Store):
         self.graph_store = graph_store
         self.timeout = timeout
         self.chunk = chunk
+        self._authenticated = user is None
         handlers: list[urllib.request.BaseHandler] = []
+        if endpoint.split("://", 1)[-1].startswith(_LOOPBACK):
+            handlers.append(urllib.request.ProxyHandler({}))
         if user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {endpoint, self.update_endpoint, graph_store or endpoint}:
                 passwords.add_password(None, url, user, password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+            handlers += [PreemptiveDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
 
+    def _authenticate(self) -> None:
+        """Meet the server's challenge with a bodiless request, before the first request with a body."""
+        self._authenticated = True
+        ask = urllib.parse.urlencode({"query": "ASK {}"})
+        self._send(f"{self.update_endpoint}?{ask}", None, {"Accept": "application/sparql-results+json"}, method="GET")
+
     def _send(self, url: str, data: bytes | None, headers: dict[str, str], method: str = "POST") -> tuple[str, bytes]:
+        if not self._authenticated and data is not None:
+            self._authenticate()
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
