@@ -55,19 +55,41 @@ def q(seed_graph):
     return _q
 
 
-def answers(rows):
-    """Rows as a comparable multiset: GROUP_CONCAT parts (" | ") as sets, numbers by value.
 
-    SPARQL leaves the order of GROUP_CONCAT and of tied rows open, and stores write a decimal's
-    lexical form differently ("-2.0" in rdflib, "-2" in Oxigraph), so answers are compared as values.
+def answers(rows, nm=None):
+    """Rows as a multiset that compares across stores, servers and clients.
+
+    ``rows`` are mappings of variable -> value, where a value is a SPARQL JSON term (a dict), an
+    rdflib term, a string already rendered by ``run_query``, or None. IRIs become ``n3(nm)``
+    (``event:abc``), other terms their lexical form. SPARQL leaves the order of GROUP_CONCAT open,
+    so values joined with " | " become sets of parts; stores write a decimal's lexical form
+    differently ("-2.0" in rdflib, "-2" in Oxigraph and Virtuoso), so numbers compare by value.
+    Unbound and empty values are dropped, and so are rows left empty (``run_query`` skips them).
     """
     import re
+    from collections import Counter
     from decimal import Decimal
 
-    def value(text):
-        return str(Decimal(text).normalize()) if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) else text
+    from rdflib import BNode, Literal, URIRef
 
-    def cell(text):
-        return " | ".join(sorted(value(part) for part in text.split(" | ")))
+    if nm is None:
+        from ipkg.kg import new_dataset
 
-    return sorted(tuple(sorted((k, cell(v)) for k, v in row.items())) for row in rows)
+        nm = new_dataset().namespace_manager
+    out = Counter()
+    for row in rows:
+        vals = {}
+        for var, v in row.items():
+            if isinstance(v, dict):
+                kind = v["type"]
+                v = URIRef(v["value"]) if kind == "uri" else BNode(v["value"]) if kind == "bnode" else Literal(v["value"], lang=v.get("xml:lang"), datatype=v.get("datatype"))
+            text = "" if v is None else v.n3(nm) if isinstance(v, URIRef) else str(v)
+            if not text:
+                continue
+            if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+                vals[str(var)] = Decimal(text)
+            else:
+                vals[str(var)] = frozenset(text.split(" | ")) if " | " in text else text
+        if vals:
+            out[tuple(sorted(vals.items()))] += 1
+    return out

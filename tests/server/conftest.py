@@ -12,20 +12,16 @@ import signal
 import subprocess
 import sys
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import BNode, Literal, URIRef
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LISTENING = re.compile(r"ipkg serve: listening on (http://127\.0\.0\.1:(\d+)/)\n?")
 START_TIMEOUT = 60
 SPARQL_JSON = "application/sparql-results+json"
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 # Queries shared by the test modules.
@@ -184,31 +180,3 @@ def api_rows(seed_graph):
         return cache[name]
 
     return _rows
-
-
-def comparable(rows, nm) -> Counter:
-    """Rows as a multiset, rendered the way ``run_query`` renders them, so HTTP and API answers compare.
-
-    ``rows`` are mappings of variable -> value, where a value is a SPARQL JSON term (a dict), an rdflib
-    term, a string already rendered by ``run_query``, or None. IRIs become ``n3(nm)`` (``event:abc``),
-    other terms their lexical form; numbers compare by value (``1`` = ``1.0``: engines differ in
-    canonical forms); values joined with " | " (GROUP_CONCAT, order unspecified) become sets of parts.
-    Unbound/empty values are dropped, and so are rows left empty (``run_query`` skips them).
-    """
-    out: Counter = Counter()
-    for row in rows:
-        vals = {}
-        for var, v in row.items():
-            if isinstance(v, dict):
-                v = (URIRef(v["value"]) if v["type"] == "uri" else BNode(v["value"]) if v["type"] == "bnode"
-                     else Literal(v["value"], lang=v.get("xml:lang"), datatype=v.get("datatype")))
-            s = "" if v is None else v.n3(nm) if isinstance(v, URIRef) else str(v)
-            if not s:
-                continue
-            if NUMBER.fullmatch(s):
-                vals[str(var)] = Decimal(s)
-            else:
-                vals[str(var)] = frozenset(s.split(" | ")) if " | " in s else s
-        if vals:
-            out[tuple(sorted(vals.items()))] += 1
-    return out

@@ -13,7 +13,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ipkg.query.sparql import list_queries, load_query
 
-from .conftest import ASK_FALSE, ASK_TRUE, CONSTRUCT, IRAN, NEW, comparable
+from conftest import answers
+from .conftest import ASK_FALSE, ASK_TRUE, CONSTRUCT, IRAN, NEW
 
 IRAN_LABEL = (URIRef(IRAN), SKOS.prefLabel, Literal("Iran", lang="en"))
 
@@ -36,7 +37,7 @@ def test_sparqlwrapper_select_json(server, seed_graph, api_rows, method, request
     result = wrapper(server, load_query("visits")[1], JSON, method, request_method).queryAndConvert()
     assert result["head"]["vars"][0] == "event"
     nm = seed_graph.namespace_manager
-    assert comparable(result["results"]["bindings"], nm) == comparable(api_rows("visits"), nm)
+    assert answers(result["results"]["bindings"], nm) == answers(api_rows("visits"), nm)
 
 
 def test_sparqlwrapper_select_xml(server, api_rows):
@@ -97,7 +98,7 @@ def test_sparqlstore_bundled_query(server, seed_graph, api_rows, name, fmt, meth
     g = Graph(store=SPARQLStore(server.sparql, returnFormat=fmt, method=method))
     rows = [row.asdict() for row in g.query(load_query(name)[1])]
     nm = seed_graph.namespace_manager
-    assert comparable(rows, nm) == comparable(api_rows(name), nm)
+    assert answers(rows, nm) == answers(api_rows(name), nm)
 
 
 def test_sparqlstore_len_and_lookups(server, seed_graph):

@@ -6,7 +6,8 @@ import pytest
 
 from ipkg.query.sparql import list_queries, load_query
 
-from .conftest import SPARQL_JSON, comparable
+from conftest import answers
+from .conftest import SPARQL_JSON
 
 
 @pytest.mark.parametrize("name", sorted(list_queries()))
@@ -16,7 +17,7 @@ def test_bundled_query_over_http_equals_run_query(http, seed_graph, api_rows, na
     assert r.status_code == 200, r.text
     body = r.json()
     nm = seed_graph.namespace_manager
-    assert comparable(body["results"]["bindings"], nm) == comparable(api_rows(name), nm)
+    assert answers(body["results"]["bindings"], nm) == answers(api_rows(name), nm)
 
 
 def test_parity_is_not_vacuous(api_rows):
