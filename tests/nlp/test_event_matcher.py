@@ -203,6 +203,12 @@ def test_dateline_dates_the_report_not_the_event(annotate):
     assert [(e.kind, e.date) for e in doc._.ipkg_events] == [("visit", "2024-05-02")]
 
 
+def test_a_date_after_on_before_a_dash_is_the_sentence_own(annotate):
+    """ "On June 13, 2025 — the day the war began — ..." opens with a date, not a dateline."""
+    doc = annotate("On March 4, 2023 — the day the talks failed — Turkey condemned Armenia.\n")
+    assert [(e.kind, e.date) for e in doc._.ipkg_events] == [("condemn", "2023-03-04")]
+
+
 def test_habitual_stance_is_not_a_statement(annotate):
     doc = annotate("Turkey has consistently condemned attacks on Azerbaijan.")
     assert not doc._.ipkg_events

@@ -1256,7 +1256,10 @@ class EventMatcher(ArgumentFinder):
         """ "ISLAMABAD, Jan 30 —", "Washington, February 6:": the report's date, not an event's."""
         if span.start - sent.start > 4 or span.end >= sent.end or doc[span.end].text not in ("—", "–", "-", ":"):
             return False
-        return all(t.is_punct or t.is_title or t.is_upper for t in doc[sent.start : span.start])
+        before = doc[sent.start : span.start]
+        if any(t.pos_ == "ADP" or t.lower_ in ("on", "in", "by", "at", "from", "since", "until", "after", "before") for t in before):
+            return False  # "On June 13, 2025 — the day the war began — ...": the sentence's own date
+        return all(t.is_punct or t.is_title or t.is_upper for t in before)
 
     def _narrative_time(self, doc: Doc, sent: Span, paragraphs: int = 6) -> str | None:
         """The month (or year) of the last date the narrative named before ``sent``, within the
