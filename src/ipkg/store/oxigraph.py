@@ -25,6 +25,7 @@ STORE_DIR = "oxigraph"
 _XSD_STRING = str(XSD.string)
 
 
+
 def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
     """An Oxigraph term as the rdflib term it stands for (``xsd:string`` literals become plain).
 
@@ -159,7 +160,9 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
         return res
     if isinstance(answer, ox.QueryTriples):
         res = Result("CONSTRUCT")
-        graph = Graph()
+        from ..kg.build import new_dataset
+
+        graph = Graph(namespace_manager=new_dataset().namespace_manager)
         for t in answer:
             graph.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
         res.graph = graph

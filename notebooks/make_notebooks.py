@@ -1,0 +1,56 @@
+"""Write the notebooks from the cells below (outputs empty): edit here, run, commit the .ipynb files.
+
+    python notebooks/make_notebooks.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).parent
+
+SETUP = '''from pathlib import Path
+import tempfile
+
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+SEEDS = ROOT / "seeds"
+OUT = Path(tempfile.mkdtemp(prefix="ipkg-"))  # a scratch build folder'''
+
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
+    "03_sparql_cookbook.ipynb": [
+        ("md", "# SPARQL cookbook\n\nQuestions analysts ask, as SPARQL over the ipkg graph. Every answer row can be traced to the sentence and document that state it. Run from the repository's `notebooks/` folder."),
+        ("code", SETUP),
+        ("code", "import ipkg\nfrom ipkg import open_store, run_query\nfrom ipkg.query import list_queries\n\nsummary = ipkg.build([SEEDS], OUT)\nprint(summary.render())"),
+        ("md", "## The bundled queries\n\nEach answers one question; `ipkg query NAME` runs the same from the shell."),
+        ("code", "for name, question in list_queries().items():\n    print(f\"{name:<13}{question}\")"),
+        ("md", "`open_store` opens the build's Oxigraph store (fast, on disk); `run_query` takes a query name, a `.rq` file or SPARQL text."),
+        ("code", "store = open_store(OUT)\nprint(store.kind)\nprint(run_query(store, \"visits\").to_table(width=50))"),
+        ("md", "## Who condemned whom\n\nAn ad-hoc query: stances of kind *condemn*, with their evidence."),
+        ("code", "CONDEMN = '''\nPREFIX ipkg: <https://w3id.org/ipkg/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?speaker ?about ?date ?sentence WHERE {\n  ?e ipkg:kind/skos:prefLabel \"condemn\"@en ;\n     ipkg:actor/skos:prefLabel ?speaker ;\n     ipkg:evidence/ipkg:sentence ?sentence .\n  OPTIONAL { ?e ipkg:target/skos:prefLabel ?about }\n  OPTIONAL { ?e ipkg:date ?date }\n}\nORDER BY ?date\n'''\nrows = run_query(store, CONDEMN).rows\nprint(len(rows), \"condemnations\")\nprint(run_query(store, CONDEMN).to_table(width=40))"),
+        ("md", "## Parameters are bindings, never string formatting\n\nBind `?actor` to an IRI: the value reaches the query as an RDF term, so it cannot change the query's structure."),
+        ("code", "from rdflib import URIRef\n\nACTOR_EVENTS = '''\nPREFIX ipkg: <https://w3id.org/ipkg/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?kind (COUNT(DISTINCT ?e) AS ?events) WHERE {\n  ?e ipkg:actor ?actor ; ipkg:kind/skos:prefLabel ?kind .\n}\nGROUP BY ?kind ORDER BY DESC(?events) ?kind\n'''\niran = URIRef(\"https://w3id.org/ipkg/id/actor/iran\")\nprint(run_query(store, ACTOR_EVENTS, actor=iran).to_table())"),
+        ("md", "## Every fact has its evidence\n\nAn event's evidence nodes give the document, the sentence and its character offsets."),
+        ("code", "EVIDENCE = '''\nPREFIX ipkg: <https://w3id.org/ipkg/ontology#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nSELECT ?doc ?start ?end ?sentence WHERE {\n  ?e a ipkg:Event ; ipkg:evidence ?ev .\n  ?ev ipkg:document/dcterms:identifier ?doc ; ipkg:startOffset ?start ; ipkg:endOffset ?end ; ipkg:sentence ?sentence .\n}\nORDER BY ?doc ?start LIMIT 5\n'''\nprint(run_query(store, EVIDENCE).to_table(width=60))"),
+        ("md", "## CONSTRUCT a subgraph\n\nA CONSTRUCT answer is an rdflib graph you can serialise or load elsewhere."),
+        ("code", "SUB = '''\nPREFIX ipkg: <https://w3id.org/ipkg/ontology#>\nCONSTRUCT { ?e ?p ?o } WHERE { ?e ipkg:kind/ipkg:category \"strike\" ; ?p ?o }\n'''\ngraph = store.query(SUB).graph\nprint(len(graph), \"triples\")\nprint(graph.serialize(format=\"turtle\")[:600])"),
+        ("md", "## The same queries over HTTP\n\n`ipkg serve` answers the SPARQL 1.1 Protocol; here it runs inside the notebook on a free port, and rdflib's `RemoteStore` client gives the same rows."),
+        ("code", "import threading\nfrom ipkg.server import ServeConfig, make_server\nfrom ipkg.store import RemoteStore\n\nserver = make_server(OUT, port=0, config=ServeConfig(workers=1))\nthreading.Thread(target=server.serve_forever, daemon=True).start()\nremote = RemoteStore(server.url + \"sparql\")\nover_http = run_query(remote, \"visits\").rows\nassert len(over_http) == len(run_query(store, \"visits\").rows)\nprint(len(over_http), \"visits over HTTP from\", server.url)\nserver.shutdown(); server.server_close()"),
+    ],
+}
+
+
+def write(name: str, cells: list[tuple[str, str]]) -> Path:
+    nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    path = HERE / name
+    nbformat.write(nb, path)
+    return path
+
+
+if __name__ == "__main__":
+    for name, cells in NOTEBOOKS.items():
+        print("wrote", write(name, cells))
