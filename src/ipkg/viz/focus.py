@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def in_window(date: str, since: str | None = None, until: str | None = None) -> 
     return (lo is None or b[1] >= lo[0]) and (hi is None or b[0] <= hi[1])
 
 
-def find_actor(G: nx.Graph, name: str, names: Mapping[Hashable, Iterable[str]] | None = None) -> Hashable:
+def find_actor(G: nx.Graph, name: str, names: Mapping[Any, Iterable[str]] | None = None) -> Hashable:
     """The node that ``name`` denotes: its id, label or one of ``names`` (aliases, full IRIs).
 
     Matching ignores case. A name shared by several actors is an error, as is an unknown one
@@ -120,7 +121,7 @@ def focus_actor_network(
     hops: int = 2,
     since: str | None = None,
     until: str | None = None,
-    names: Mapping[Hashable, Iterable[str]] | None = None,
+    names: Mapping[Any, Iterable[str]] | None = None,
 ) -> nx.MultiDiGraph:
     """The events in a date window, then the actors within ``hops`` of ``around`` (either direction).
 
