@@ -30,3 +30,7 @@ class Errors:
     E014 = "Cannot reach the SPARQL server at {url}: {reason}"
     E015 = "Unknown store '{store}'. Use 'oxigraph', 'memory' or an http(s) URL of a SPARQL endpoint."
     E016 = "Cannot listen on {host}:{port}: {reason}"
+    E017 = "Unknown actor '{name}': no actor has this label, alias or IRI.{hint}"
+    E018 = "Bad date '{value}': expected YYYY, YYYY-MM or YYYY-MM-DD."
+    E019 = "Bad --hops {hops}: expected 0 or more."
+    E020 = "Ambiguous actor '{name}': it names {actors}. Use the IRI."

@@ -19,6 +19,7 @@ from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .resources import load_event_kinds
 from .store import STORE_DIR, Store, write_store
+from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
 __all__ = ["BuildSummary", "build", "build_graph", "push"]
@@ -128,7 +129,8 @@ def build(
     if remote is not None:
         remote.load(ds)
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    summary.html_path = str(write_html(actor_network_to_pyvis(graph_to_actor_network(ds)), out / "graph.html"))
+    net = actor_network_to_pyvis(graph_to_actor_network(ds), aliases=actor_names(ds))
+    summary.html_path = str(write_html(net, out / "graph.html"))
     summary.violations = validate(ds).violations
     return summary
 

@@ -9,6 +9,7 @@ from .evaluate import evaluate_cli
 from .push import push_cli
 from .serve import serve_cli
 from .query import query_cli
+from .viz import viz_cli
 
 __all__ = ["app"]
 
@@ -18,3 +19,4 @@ app.command("query")(query_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("push")(push_cli)
 app.command("serve")(serve_cli)
+app.command("viz")(viz_cli)
