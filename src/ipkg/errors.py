@@ -30,3 +30,8 @@ class Errors:
     E014 = "Cannot reach the SPARQL server at {url}: {reason}"
     E015 = "Unknown store '{store}'. Use 'oxigraph', 'memory' or an http(s) URL of a SPARQL endpoint."
     E016 = "Cannot listen on {host}:{port}: {reason}"
+    E020 = "Unknown actor '{actor}': no actor in the network has that IRI, name or alias.{hint}"
+    E021 = "Ambiguous actor '{actor}': it names {candidates}. Pass the IRI instead."
+    E022 = "Unknown period '{period}'. Choose one of: {choices}."
+    E023 = "Unknown weight '{weight}'. Choose one of: {choices}."
+    E024 = "Malformed dyads file {path}, line {line}: {reason}"
