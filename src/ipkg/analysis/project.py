@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +19,13 @@ _HERE = Path(__file__).parent
 _SEP = "\x1f"
 
 
+@lru_cache(maxsize=1)
+def _default_nm() -> NamespaceManager:
+    from ..kg.build import new_dataset
+
+    return new_dataset().namespace_manager
+
+
 def node_to_iri(node: str, nm: NamespaceManager | None = None) -> str:
     """The full IRI of a node or event name as the projections write it (``actor:iran``).
 
@@ -31,9 +39,7 @@ def node_to_iri(node: str, nm: NamespaceManager | None = None) -> str:
     if node.startswith("<") and node.endswith(">"):
         return node[1:-1]
     if nm is None:
-        from ..kg.build import new_dataset
-
-        nm = new_dataset().namespace_manager
+        nm = _default_nm()
     try:
         return str(nm.expand_curie(node))
     except ValueError:
@@ -57,8 +63,9 @@ def _event_attrs(row: dict[str, str], nm: NamespaceManager) -> dict[str, object]
         "quad": row["quad"],
         "goldstein": float(row["goldstein"]),
         "date": row["date"],
-        "sentences": row["sentences"].split(_SEP) if row["sentences"] else [],
-        "documents": row["documents"].split(_SEP) if row["documents"] else [],
+        # sorted: SPARQL leaves the order of GROUP_CONCAT to the store
+        "sentences": sorted(row["sentences"].split(_SEP)) if row["sentences"] else [],
+        "documents": sorted(row["documents"].split(_SEP)) if row["documents"] else [],
     }
 
 

@@ -268,9 +268,10 @@ def dyad_series(G: nx.Graph, source: Hashable, target: Hashable, *, period: str 
         raise IpkgError(Errors.E022.format(period=period, choices=", ".join(PERIODS)))
     src, src_label = _endpoint(G, source)
     dst, dst_label = _endpoint(G, target)
+    side = {n: _side(G, n, roll_up) for n in G}
     events: dict[str, tuple[str, str, float]] = {}
     for u, v, data in G.edges(data=True):
-        if _side(G, u, roll_up) == src and _side(G, v, roll_up) == dst:
+        if side[u] == src and side[v] == dst:
             iri = str(data.get("iri") or data.get("event"))
             events[iri] = (str(data.get("date") or ""), str(data.get("quad", "")), float(data.get("goldstein", 0.0)))
     buckets: dict[str, list[str]] = {}
