@@ -51,7 +51,8 @@ def _store(target: Dataset | Store) -> Store:
 
 
 def _edge_rows(store: Store) -> list[dict[str, str]]:
-    return run_query(store, str(_HERE / "edges.rq")).rows
+    """In one order whatever the store, so that networks, and what seeded algorithms find in them, are the same."""
+    return sorted(run_query(store, str(_HERE / "edges.rq")).rows, key=lambda r: (r["event"], r["actor"], r["target"]))
 
 
 def _event_attrs(row: dict[str, str], nm: NamespaceManager) -> dict[str, object]:
@@ -117,7 +118,7 @@ def _actor_nodes(store: Store) -> dict[str, dict[str, object]]:
         attrs["aliases"] = sorted(set(attrs["aliases"]) - {attrs["label"]})  # type: ignore[call-overload]
     for n, state in _states(store, nodes, nm).items():
         nodes[n]["state"] = state
-    return nodes
+    return dict(sorted(nodes.items()))
 
 
 def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
