@@ -103,6 +103,14 @@ def test_metrics_unknown_and_ambiguous_actors_are_coded_errors():
         resolve_actor(M, "shared")
 
 
+def test_metrics_resolve_actor_prefers_gazetteer_names_to_surface_forms():
+    # a text once wrote "Pezeshkian" for the state (metonymy); the gazetteer's short form wins
+    M = _multi(("state", "person", "e1", 1.0))
+    M.nodes["state"]["surface_forms"] = ["Pezeshkian", "Tehran"]
+    M.nodes["person"]["short_forms"] = ["Pezeshkian"]
+    assert resolve_actor(M, "Pezeshkian") == "person" and resolve_actor(M, "tehran") == "state"
+
+
 def test_metrics_rank_breaks_ties_by_name():
     assert rank({"b": 2.0, "a": 2.0, "c": 3.0}) == [("c", 3.0), ("a", 2.0), ("b", 2.0)]
 

@@ -32,6 +32,8 @@ def test_project_nodes_carry_iri_label_and_aliases(world_G):
     iran = world_G.nodes["actor:iran"]
     assert iran["iri"] == "https://w3id.org/ipkg/id/actor/iran" and iran["label"] == "Iran" and iran["type"] == "State"
     assert "Islamic Republic of Iran" in iran["aliases"] and "Iran" not in iran["aliases"]
+    assert "Pezeshkian" in world_G.nodes["actor:masoud-pezeshkian"]["short_forms"]
+    assert world_G.nodes["actor:ava-example"]["surface_forms"] == ["Ava Example"]  # as the text named her
 
 
 def test_project_bipartite_sides_and_events(world):

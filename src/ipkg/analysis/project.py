@@ -110,12 +110,19 @@ def _actor_nodes(store: Store) -> dict[str, dict[str, object]]:
     for row in run_query(store, str(_HERE / "nodes.rq")).rows:
         iri = node_to_iri(row["actor"], nm)
         entry = gaz.entries.get(iri)
-        nodes[row["actor"]] = {"label": row["label"], "type": row["type"], "iri": iri, "aliases": set(entry.aliases) if entry else set()}
+        nodes[row["actor"]] = {
+            "label": row["label"],
+            "type": row["type"],
+            "iri": iri,
+            "aliases": sorted(set(entry.aliases) - {row["label"]}) if entry else [],
+            "short_forms": sorted(entry.anaphoric) if entry else [],
+            "surface_forms": [],
+        }
     for row in run_query(store, str(_HERE / "aliases.rq")).rows:
         if row["actor"] in nodes:
-            nodes[row["actor"]]["aliases"].add(row["alias"])  # type: ignore[union-attr]
+            nodes[row["actor"]]["surface_forms"].append(row["alias"])  # type: ignore[union-attr]
     for attrs in nodes.values():
-        attrs["aliases"] = sorted(set(attrs["aliases"]) - {attrs["label"]})  # type: ignore[call-overload]
+        attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
     for n, state in _states(store, nodes, nm).items():
         nodes[n]["state"] = state
     return dict(sorted(nodes.items()))
@@ -133,7 +140,8 @@ def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
     -------
     networkx.MultiDiGraph
         Nodes are actors named as in query results (``actor:iran``), with ``label``, ``type``,
-        ``iri``, ``aliases`` (other names of the actor, from the graph and the gazetteer) and
+        ``iri``, ``aliases`` and ``short_forms`` (the gazetteer's other names and short forms of
+        the actor), ``surface_forms`` (every way the texts named it, metonymy included) and
         ``state`` (the node of the state the actor belongs to: itself for a state, else by the
         gazetteer's ``partOf``/``capitalOf``/``nationality``, else by a position the graph gives
         it; ``""`` when unknown). Edges are keyed by event and carry ``event`` (``event:…``),
