@@ -120,7 +120,7 @@ def _actor_nodes(store: Store) -> dict[str, dict[str, object]]:
         }
     for row in run_query(store, str(_HERE / "aliases.rq")).rows:
         if row["actor"] in nodes:
-            nodes[row["actor"]]["surface_forms"].append(row["alias"])  # type: ignore[union-attr]
+            nodes[row["actor"]]["surface_forms"].append(row["alias"])  # type: ignore[attr-defined]
     for attrs in nodes.values():
         attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
     for n, state in _states(store, nodes, nm).items():
