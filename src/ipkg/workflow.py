@@ -129,7 +129,8 @@ def build(
     if remote is not None:
         remote.load(ds)
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    net = actor_network_to_pyvis(graph_to_actor_network(ds), aliases=actor_names(ds))
+    network = graph_to_actor_network(ds)
+    net = actor_network_to_pyvis(network, aliases=actor_names(network))
     summary.html_path = str(write_html(net, out / "graph.html"))
     summary.violations = validate(ds).violations
     return summary

@@ -9,7 +9,8 @@ import pytest
 from chromium import page_data
 from conftest import ROOT
 from ipkg.errors import IpkgError
-from ipkg.viz.focus import date_bounds, find_actor, focus_actor_network, in_window
+from ipkg.analysis.metrics import resolve_actor
+from ipkg.viz.focus import date_bounds, focus_actor_network, in_window
 
 
 @pytest.mark.parametrize(
@@ -42,16 +43,15 @@ def test_focus_date_bounds_of_a_month():
 
 def test_focus_actor_by_label_alias_or_iri_and_errors():
     G = nx.MultiDiGraph()
-    G.add_node("actor:asim-munir", label="Asim Munir")
+    G.add_node("actor:asim-munir", label="Asim Munir", iri="https://w3id.org/ipkg/id/actor/asim-munir", aliases=["General Munir"])
     G.add_node("actor:a1", label="Khan")
     G.add_node("actor:a2", label="Khan")
-    names = {"actor:asim-munir": ["https://w3id.org/ipkg/id/actor/asim-munir", "General Munir"]}
     for name in ("Asim Munir", "general munir", "https://w3id.org/ipkg/id/actor/asim-munir", "actor:asim-munir"):
-        assert find_actor(G, name, names) == "actor:asim-munir"
-    with pytest.raises(IpkgError, match="Unknown actor 'Asim Munit'.*Did you mean: Asim Munir"):
-        find_actor(G, "Asim Munit", names)
+        assert resolve_actor(G, name) == "actor:asim-munir"
+    with pytest.raises(IpkgError, match="Unknown actor 'Asim Munit'.*Did you mean Asim Munir"):
+        resolve_actor(G, "Asim Munit")
     with pytest.raises(IpkgError, match="Ambiguous actor 'Khan'"):
-        find_actor(G, "Khan")
+        resolve_actor(G, "Khan")
 
 
 def test_focus_hops_follow_both_directions_within_the_window():

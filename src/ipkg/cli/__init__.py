@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .analyze import analyze_cli
 from .build import build_cli
 from .evaluate import evaluate_cli
 from .push import push_cli
@@ -19,4 +20,5 @@ app.command("query")(query_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("push")(push_cli)
 app.command("serve")(serve_cli)
+app.command("analyze")(analyze_cli)
 app.command("viz")(viz_cli)

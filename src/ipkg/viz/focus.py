@@ -10,19 +10,17 @@ follows the same rule.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset
 
+from ..analysis.metrics import NAME_ATTRS, resolve_actor
 from ..errors import Errors, IpkgError
 
-__all__ = ["date_bounds", "in_window", "find_actor", "focus_actor_network", "actor_names", "draw_explorer", "ExplorerSummary"]
+__all__ = ["date_bounds", "in_window", "focus_actor_network", "actor_names", "draw_explorer", "ExplorerSummary"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -80,40 +78,6 @@ def in_window(date: str, since: str | None = None, until: str | None = None) -> 
     return (lo is None or b[1] >= lo[0]) and (hi is None or b[0] <= hi[1])
 
 
-def find_actor(G: nx.Graph, name: str, names: Mapping[Any, Iterable[str]] | None = None) -> Hashable:
-    """The node that ``name`` denotes: its id, label or one of ``names`` (aliases, full IRIs).
-
-    Matching ignores case. A name shared by several actors is an error, as is an unknown one
-    (the message suggests close labels).
-
-    Raises
-    ------
-    IpkgError
-        If no actor, or more than one, has that name.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("actor:asim-munir", label="Asim Munir"); G.add_node("actor:iran", label="Iran")
-    >>> find_actor(G, "asim munir"), find_actor(G, "Field Marshal Munir", {"actor:asim-munir": ["Field Marshal Munir"]})
-    ('actor:asim-munir', 'actor:asim-munir')
-    """
-    key = name.strip().casefold()
-    hits = []
-    for n, data in G.nodes(data=True):
-        forms = {str(n), str(data.get("label", "")), *map(str, (names or {}).get(n, ()))}
-        if key in {f.casefold() for f in forms}:
-            hits.append(n)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise IpkgError(Errors.E020.format(name=name, actors=", ".join(sorted(map(str, hits)))))
-    labels = sorted({str(d.get("label", n)) for n, d in G.nodes(data=True)})
-    close = difflib.get_close_matches(name, labels, n=3, cutoff=0.5)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise IpkgError(Errors.E017.format(name=name, hint=hint))
-
-
 def focus_actor_network(
     G: nx.MultiDiGraph,
     around: str | None = None,
@@ -121,7 +85,6 @@ def focus_actor_network(
     hops: int = 2,
     since: str | None = None,
     until: str | None = None,
-    names: Mapping[Any, Iterable[str]] | None = None,
 ) -> nx.MultiDiGraph:
     """The events in a date window, then the actors within ``hops`` of ``around`` (either direction).
 
@@ -130,13 +93,11 @@ def focus_actor_network(
     G : networkx.MultiDiGraph
         An actor network (:func:`ipkg.analysis.project.graph_to_actor_network`).
     around : str, optional
-        An actor's id, label, alias or IRI (see :func:`find_actor`); None keeps every actor.
+        An actor's id, label, alias or IRI (see :func:`ipkg.analysis.resolve_actor`); None keeps every actor.
     hops : int
         Radius of the neighbourhood, in events.
     since, until : str, optional
         YYYY, YYYY-MM or YYYY-MM-DD; see the module docstring for the overlap rule.
-    names : mapping, optional
-        Node -> other names for ``around``.
 
     Returns
     -------
@@ -166,7 +127,7 @@ def focus_actor_network(
     if hops < 0:
         raise IpkgError(Errors.E019.format(hops=hops))
     _bound(since), _bound(until)  # validate both before any work
-    center = find_actor(G, around, names) if around else None
+    center = resolve_actor(G, around) if around else None
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.add_nodes_from(G.nodes(data=True))
@@ -178,42 +139,26 @@ def focus_actor_network(
     return H
 
 
-def actor_names(ds: Dataset) -> dict[str, list[str]]:
-    """Node id (as in the actor network) -> other names: aliases seen in the texts, gazetteer
-    aliases and the full IRI.
+def actor_names(G: nx.Graph) -> dict[Any, list[str]]:
+    """Node -> the other names the explorer's search box knows it by: its IRI, gazetteer aliases,
+    short forms and the names the texts used (node attributes of the actor network).
 
     Examples
     --------
-    >>> from ipkg.kg import facts_to_graph
-    >>> from ipkg.facts import resolve
-    >>> actor_names(facts_to_graph(resolve([])))
-    {}
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("actor:us", label="United States", iri="https://w3id.org/ipkg/id/actor/us", aliases=["USA"])
+    >>> actor_names(G)
+    {'actor:us': ['USA', 'https://w3id.org/ipkg/id/actor/us']}
     """
-    from ..query.sparql import run_query
-    from ..resources import load_gazetteer
-
-    text = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    PREFIX ipkg: <https://w3id.org/ipkg/ontology#>
-    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    SELECT DISTINCT ?actor ?iri ?alias WHERE {
-      ?actor a ?cls ; skos:prefLabel [] . ?cls rdfs:subClassOf+ ipkg:Actor .
-      OPTIONAL { ?actor skos:altLabel ?a }
-      BIND(STR(?actor) AS ?iri) BIND(STR(?a) AS ?alias)
-    }"""
-    try:
-        gazetteer = load_gazetteer().entries
-    except IpkgError:
-        gazetteer = {}
-    out: dict[str, set[str]] = {}
-    for row in run_query(ds, text).rows:
-        names = out.setdefault(row["actor"], set())
-        names.add(row["iri"])
-        if row.get("alias"):
-            names.add(row["alias"])
-        entry = gazetteer.get(row["iri"])
-        if entry is not None:
-            names.update(entry.aliases)
-    return {k: sorted(v) for k, v in sorted(out.items())}
+    out = {}
+    for n, data in G.nodes(data=True):
+        names = {str(x) for attr in NAME_ATTRS[1:] for x in (data.get(attr) or ())}
+        if data.get("iri"):
+            names.add(str(data["iri"]))
+        names.discard(str(data.get("label", "")))
+        if names:
+            out[n] = sorted(names)
+    return out
 
 
 @dataclass
@@ -270,9 +215,9 @@ def draw_explorer(
     _bound(since), _bound(until)  # fail on a bad date before loading the graph
     ds = load_graph(graph)
     G = graph_to_actor_network(ds)
-    names = actor_names(ds)
-    H = focus_actor_network(G, around, hops=hops, since=since, until=until, names=names)
-    center = str(find_actor(G, around, names)) if around else ""
+    names = actor_names(G)
+    H = focus_actor_network(G, around, hops=hops, since=since, until=until)
+    center = str(resolve_actor(G, around)) if around else ""
     if out is None:
         folder = Path(graph) if Path(graph).is_dir() else Path(graph).parent
         out = folder / "viz.html"

@@ -96,10 +96,10 @@ def json_options(options: Any) -> dict[str, Any]:
 
 
 def default_centrality(G: nx.MultiDiGraph) -> dict[Hashable, float]:
-    """Each actor's share of the events: degree (in + out, parallel edges counted) over the maximum.
+    """Each actor's weighted degree (:func:`ipkg.analysis.weighted_degree`: its events) over the maximum.
 
-    A stand-in for the shared centrality of :mod:`ipkg.analysis`; pass ``centrality=`` to
-    :func:`actor_network_to_pyvis` to use another measure.
+    Pass ``centrality=`` to :func:`actor_network_to_pyvis` to size nodes by another measure,
+    e.g. :func:`ipkg.analysis.pagerank`.
 
     Examples
     --------
@@ -107,7 +107,9 @@ def default_centrality(G: nx.MultiDiGraph) -> dict[Hashable, float]:
     >>> default_centrality(G)
     {'a': 1.0, 'b': 0.6666666666666666, 'c': 0.3333333333333333}
     """
-    degree = dict(G.degree())
+    from ..analysis.metrics import weighted_degree
+
+    degree = weighted_degree(G)
     top = max(degree.values(), default=0) or 1
     return {n: d / top for n, d in degree.items()}
 
