@@ -49,4 +49,4 @@ class Warnings:
     W004 = "unsupported file type {suffix!r}; skipped (ipkg reads {suffixes})"
     W005 = "{length:,} characters (longest line {line:,}); processed in {parts} parts of at most {size:,} characters, and no fact spans two parts"
     W006 = "mostly {script} script{language}; ipkg's rules are for English, so expect few or no facts"
-    W007 = "document id {doc_id!r} is already used by {other}; this document is {new_id!r}"
+    W007 = "document id {doc_id!r} is already used by {other} (ids are compared as IRI slugs); this document is {new_id!r}"

@@ -507,14 +507,18 @@ def iter_records(
             where = " after the front matter" if rec.offset else " in the HTML page" if rec.meta.get("format") == "html" else ""
             report(Problem(str(f), Warnings.W001.format(where=where), "warning"))
             return None
-        if rec.doc_id in ids:
+        from ..facts.resolve import slugify  # not at import: facts imports ingest
+
+        # Graph and document IRIs are made from the id's slug, so two ids with one slug
+        # ("A b.txt", "a-b.txt"; two Persian file names, both "x") would merge two documents.
+        if slugify(rec.doc_id) in ids:
             n = 2
-            while f"{rec.doc_id}-{n}" in ids:
+            while slugify(f"{rec.doc_id}-{n}") in ids:
                 n += 1
             new_id = f"{rec.doc_id}-{n}"
-            report(Problem(str(f), Warnings.W007.format(doc_id=rec.doc_id, other=ids[rec.doc_id], new_id=new_id), "warning"))
+            report(Problem(str(f), Warnings.W007.format(doc_id=rec.doc_id, other=ids[slugify(rec.doc_id)], new_id=new_id), "warning"))
             rec = replace(rec, doc_id=new_id)
-        ids[rec.doc_id] = str(f)
+        ids[slugify(rec.doc_id)] = str(f)
         return rec
 
     paths = list(paths)
