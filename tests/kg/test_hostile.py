@@ -8,7 +8,8 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
 
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS
+from rdflib.namespace import XSD as _XSD
 
 from ipkg.kg import new_dataset
 from ipkg.kg.namespace import IPKG
@@ -35,6 +36,8 @@ ARTICLES = {
     ),
     "long.txt": "Iran was the first country to recognize Pakistan in 1947, " + LONG.replace("\n", "\\n") + ".\n",
 }
+DECIMAL, STRING = _XSD.decimal, _XSD.string
+del _XSD
 HOSTILE = ("<script>", XSS, "\\", '"', ">")
 
 
@@ -60,13 +63,13 @@ def same_dataset(a, b) -> bool:
 
 def _by_value(ds) -> set[tuple]:
     def term(t):
-        return ("decimal", Decimal(str(t))) if isinstance(t, Literal) and t.datatype == XSD.decimal else t
+        return ("decimal", Decimal(str(t))) if isinstance(t, Literal) and t.datatype == DECIMAL else t
 
     return {tuple(term(t) for t in q) for q in ds.quads() if q[3] != ds.default_graph.identifier}
 
 
 def _literals(ds) -> set[str]:
-    return {str(o) for _, _, o, _ in ds.quads((None, None, None, None)) if isinstance(o, Literal) and o.datatype in (None, XSD.string)}
+    return {str(o) for _, _, o, _ in ds.quads((None, None, None, None)) if isinstance(o, Literal) and o.datatype in (None, STRING)}
 
 
 def test_hostile_strings_reach_the_graph(hostile):
