@@ -60,5 +60,5 @@ class Sentencizer:
                     if nxt.is_space or nxt.text[:1].isupper() or nxt.text[:1].isdigit() or nxt.text in _OPEN:
                         start_at = j
         values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
-        doc.from_array([SENT_START], values.reshape(-1, 1))
+        doc.from_array([SENT_START], values.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
