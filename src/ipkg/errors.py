@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Errors", "IpkgError", "QuerySyntaxError"]
+__all__ = ["Errors", "IpkgError", "QuerySyntaxError", "Warnings"]
 
 
 class IpkgError(Exception):
@@ -15,9 +15,9 @@ class QuerySyntaxError(IpkgError):
 
 class Errors:
     E001 = "Ontology directory not found: {path}. Set IPKG_ONTOLOGY to the folder that holds ipkg.ttl."
-    E002 = "No input documents found in {paths} (expected .txt or .md files)."
+    E002 = "No input documents found in {paths} (ipkg reads .txt, .md, .html and .htm files)."
     E003 = "Cannot read {path}: {reason}"
-    E004 = "Malformed front matter in {path}: {reason}"
+    E004 = "malformed front matter: {reason}"
     E005 = "Unknown query '{name}'. Bundled queries: {names}"
     E006 = "No graph found at {path}. Run `ipkg build` first or pass --graph."
     E007 = "spaCy model '{model}' is configured but not installed. Install it or set model = \"\" in {config}."
@@ -37,3 +37,23 @@ class Errors:
     E022 = "Unknown period '{period}'. Choose one of: {choices}."
     E023 = "Unknown weight '{weight}'. Choose one of: {choices}."
     E024 = "Malformed dyads file {path}, line {line}: {reason}"
+    # Reasons an input file is not read (printed as "error: PATH: REASON" by ``ipkg build``).
+    E025 = "binary file ({kind}), not text"
+    E026 = "{size} is above the size limit of {limit} (raise it with --max-size)"
+    E027 = "unsupported file type {suffix!r} (ipkg reads {suffixes})"
+    E028 = "not a regular file ({kind})"
+    E029 = "broken symbolic link (points to {target})"
+    E030 = "cannot read: {reason}"
+    E031 = "no such file or folder"
+
+
+class Warnings:
+    """Reasons for "warning: PATH: REASON": the file was read with a change, or skipped harmlessly."""
+
+    W001 = "no text{where}; skipped"
+    W002 = "not UTF-8; read as Windows-1252"
+    W003 = "neither UTF-8 nor Windows-1252; read as Latin-1, so some characters may be wrong"
+    W004 = "unsupported file type {suffix!r}; skipped (ipkg reads {suffixes})"
+    W005 = "{length:,} characters (longest line {line:,}); processed in {parts} parts of at most {size:,} characters, and no fact spans two parts"
+    W006 = "mostly {script} script{language}; ipkg's rules are for English, so expect few or no facts"
+    W007 = "document id {doc_id!r} is already used by {other} (ids are compared as IRI slugs); this document is {new_id!r}"

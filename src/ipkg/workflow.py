@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
+from spacy.language import Language
 
 from .analysis.project import graph_to_actor_network
-from .facts import doc_to_facts, resolve
-from .ingest.readers import iter_records
+from .errors import Warnings
+from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
+from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
 from .kg.build import facts_to_graph
 from .kg.io import save_graph
 from .kg.validate import validate
@@ -40,6 +42,12 @@ class BuildSummary:
     html_path: str = ""
     store_path: str = ""
     pushed_to: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        """How many inputs could not be read (problems of level ``error``)."""
+        return sum(p.level == "error" for p in self.problems)
 
     def render(self) -> str:
         lines = [
@@ -50,33 +58,82 @@ class BuildSummary:
         ]
         lines += [f"  {k:<18}{v}" for k, v in sorted(self.events_by_type.items())]
         lines += [f"triples     {self.triples}", f"SHACL violations {self.violations}"]
+        if self.problems:
+            warned = len(self.problems) - self.failed
+            lines.append(f"inputs not read {self.failed}, warnings {warned} (listed on stderr)")
         lines += [f"wrote {p}" for p in (self.graph_path, self.store_path, self.html_path) if p]
         if self.pushed_to:
             lines.append(f"pushed to {self.pushed_to}")
         return "\n".join(lines)
 
 
-def build_graph(paths: Iterable[str | Path], *, config: str | Path | None = None, model: str | None = None, progress: bool = False) -> tuple[Dataset, BuildSummary]:
+def build_graph(
+    paths: Iterable[str | Path],
+    *,
+    config: str | Path | None = None,
+    model: str | None = None,
+    progress: bool = False,
+    nlp: Language | None = None,
+    problems: list[Problem] | None = None,
+    max_bytes: int = MAX_BYTES,
+    part_chars: int = PART_CHARS,
+) -> tuple[Dataset, BuildSummary]:
     """Build the knowledge graph of the documents under ``paths`` in memory.
+
+    Files that cannot be read are left out and reported in ``summary.problems`` (see
+    :func:`ipkg.ingest.iter_records`); texts longer than ``part_chars`` are processed in parts.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files or folders.
+    config, model
+        See :func:`ipkg.nlp.build_nlp`; ignored when ``nlp`` is given.
+    nlp : spacy.language.Language, optional
+        A pipeline already built by :func:`ipkg.nlp.build_nlp`.
+    problems : list of Problem, optional
+        Receives the problems as they are found (so a caller still has them if the build then
+        fails); ``summary.problems`` is this list.
+    max_bytes : int
+        Files larger than this are refused.
+    part_chars : int
+        Longer texts are processed in parts of at most this many characters.
+
+    Raises
+    ------
+    IpkgError
+        If no document could be read.
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
+    >>> _ = (folder / "b.txt").write_bytes(bytes(range(256)))
     >>> ds, summary = build_graph([folder])
-    >>> summary.documents, summary.events
-    (1, 1)
+    >>> summary.documents, summary.events, summary.failed
+    (1, 1, 1)
+    >>> summary.problems[0].reason
+    'binary file (NUL bytes), not text'
     """
-    nlp = build_nlp(config, model)
-    records = list(iter_records(paths))
-    docs = []
-    for i, (record, doc) in enumerate(process(nlp, records), start=1):
-        docs.append(doc_to_facts(doc, record))
+    problems = [] if problems is None else problems
+    records = list(iter_records(paths, problems, max_bytes=max_bytes))
+    nlp = nlp if nlp is not None else build_nlp(config, model)
+    parts: list[TextRecord] = []
+    for record in records:
+        split = split_record(record, part_chars)
+        if len(split) > 1:
+            line = max(len(line) for line in record.text.splitlines())
+            problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
+        parts.extend(split)
+    by_doc: dict[str, list[DocumentFacts]] = {}
+    for i, (record, doc) in enumerate(process(nlp, parts), start=1):
+        by_doc.setdefault(record.doc_id, []).append(doc_to_facts(doc, record))
         if progress:
-            sys.stderr.write(f"\r[{i}/{len(records)}] {record.doc_id}")
-    if progress and records:
+            sys.stderr.write(f"\r[{i}/{len(parts)}] {record.doc_id}")
+    if progress and parts:
         sys.stderr.write("\n")
+    docs = [merge_parts(facts) for facts in by_doc.values()]
     resolved = resolve(docs)
     ds = facts_to_graph(resolved)
     kinds = load_event_kinds()
@@ -87,6 +144,7 @@ def build_graph(paths: Iterable[str | Path], *, config: str | Path | None = None
         events=len(resolved.events),
         events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
         triples=len(ds),
+        problems=problems,
     )
     return ds, summary
 
@@ -100,6 +158,8 @@ def build(
     progress: bool = False,
     embedded: bool = True,
     remote: Store | None = None,
+    problems: list[Problem] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> BuildSummary:
     """Build, write ``out/graph.trig``, the Oxigraph store ``out/oxigraph`` and ``out/graph.html``, and validate with SHACL.
 
@@ -115,12 +175,17 @@ def build(
         Write the Oxigraph store (``ipkg query`` and ``ipkg serve`` use it when present).
     remote : Store, optional
         Also load the graph into this store, e.g. a :class:`~ipkg.store.RemoteStore`.
+    problems : list of Problem, optional
+        Receives every input that was skipped or read with a change (also in
+        ``summary.problems``).
+    max_bytes : int
+        Files larger than this are refused.
 
     Returns
     -------
     BuildSummary
     """
-    ds, summary = build_graph(paths, config=config, model=model, progress=progress)
+    ds, summary = build_graph(paths, config=config, model=model, progress=progress, problems=problems, max_bytes=max_bytes)
     out = Path(out)
     graph_path = save_graph(ds, out)
     summary.graph_path = str(graph_path)

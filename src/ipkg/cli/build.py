@@ -9,17 +9,19 @@ from typing import Optional
 import typer
 
 from ..errors import Errors, IpkgError
+from ..ingest.readers import MAX_BYTES, Problem
 from .remote import GRAPH_STORE, PASSWORD, UPDATE, USER, remote_store
 
 __all__ = ["build_cli"]
 
 
 def build_cli(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of .txt/.md documents (default: seeds/)."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of .txt/.md/.html documents (default: seeds/)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder for graph.trig and graph.html."),
     config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (default: the bundled one)."),
     model: Optional[str] = typer.Option(None, "--model", help="A statistical spaCy pipeline to build on ('auto', a name or a path)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    max_size: float = typer.Option(MAX_BYTES / 1_000_000, "--max-size", help="Refuse input files larger than this many megabytes.", min=0),
     store: str = typer.Option(
         "oxigraph", "--store", help="'oxigraph' (write out/oxigraph), 'none' (TriG only) or a SPARQL endpoint URL to push to as well."
     ),
@@ -30,10 +32,17 @@ def build_cli(
 ) -> None:
     """Build the knowledge graph from documents and write graph.trig, the Oxigraph store and graph.html.
 
+    Every input that is skipped or read with a change gets one line on stderr, "error: PATH:
+    REASON" (not read: binary, too large, unreadable, bad front matter...) or "warning: PATH:
+    REASON" (empty, another encoding or type, a non-Latin script, processed in parts). Exit
+    status: 0 every input was read; 1 some inputs were not read, the graph of the others was
+    written; 2 nothing usable, or a usage error.
+
     Example: ipkg build seeds --out out
     """
     from ..workflow import build
 
+    problems: list[Problem] = []
     try:
         remote = None
         if store.startswith(("http://", "https://")):
@@ -48,8 +57,24 @@ def build_cli(
             progress=not quiet and sys.stderr.isatty(),
             embedded=store != "none",
             remote=remote,
+            problems=problems,
+            max_bytes=int(max_size * 1_000_000),
         )
     except IpkgError as exc:
+        _report(problems)
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    _report(problems)
     typer.echo(summary.render())
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _report(problems: list[Problem]) -> None:
+    for p in problems:
+        typer.echo(_one_line(str(p)), err=True)
+
+
+def _one_line(text: str) -> str:
+    """Control characters in a file name shown as escapes, so each problem is one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Span, Token
 
 from ..ingest.readers import TextRecord
@@ -9,7 +11,7 @@ from ..nlp.annotations import Mention
 from ..resources import load_gazetteer
 from .model import ActorRef, DocumentFacts, EventFact, Evidence, FigureFact, Passage, PositionFact, QuoteFact
 
-__all__ = ["doc_to_facts"]
+__all__ = ["doc_to_facts", "merge_parts"]
 
 
 def _ref(m: Mention) -> ActorRef:
@@ -111,4 +113,37 @@ def doc_to_facts(doc: Doc, record: TextRecord) -> DocumentFacts:
     for s in doc.spans.get("ipkg_junk", []):
         if s.label_.startswith("lang:") or s.label_ in ("link-list", "footer", "toc", "boilerplate", "embed"):
             out.passages.append(Passage(s.label_, record.offset + s.start_char, record.offset + s.end_char, s.text))
+    return out
+
+
+def merge_parts(parts: list[DocumentFacts]) -> DocumentFacts:
+    """One document's facts from the facts of its parts (see :func:`ipkg.ingest.split_record`).
+
+    Lists are concatenated in order, actors named in several parts are listed once, and an
+    event's ``denies`` index is shifted to point into the merged event list.
+
+    Examples
+    --------
+    >>> from ipkg.facts.model import ActorRef, EventFact, Evidence
+    >>> iran = ActorRef("x:Iran", "Iran", "Country", "Iran")
+    >>> ev = lambda n: EventFact("deny", (iran,), (), Evidence("d", "s", n, n + 1), denies=0)
+    >>> a = DocumentFacts("d", "d.txt", sentences=2, actors=[iran], events=[ev(0), ev(1)])
+    >>> b = DocumentFacts("d", "d.txt", sentences=3, actors=[iran], events=[ev(5)])
+    >>> m = merge_parts([a, b])
+    >>> m.sentences, len(m.actors), [e.denies for e in m.events]
+    (5, 1, [0, 0, 2])
+    """
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    out = DocumentFacts(first.doc_id, first.path, first.title, first.url, first.kind, first.published)
+    for part in parts:
+        out.sentences += part.sentences
+        shift = len(out.events)
+        out.events.extend(e if e.denies is None else replace(e, denies=e.denies + shift) for e in part.events)
+        out.actors.extend(a for a in part.actors if a not in out.actors)
+        out.positions.extend(part.positions)
+        out.quotes.extend(part.quotes)
+        out.figures.extend(part.figures)
+        out.passages.extend(part.passages)
     return out

@@ -1,5 +1,27 @@
-"""Reading input files into :class:`TextRecord` objects."""
+"""Reading input files into :class:`TextRecord` objects, reporting every file that is not read."""
 
-from .readers import TextRecord, iter_records, parse_front_matter, read_record
+from .html import html_to_text
+from .readers import (
+    InputError,
+    InputWarning,
+    Problem,
+    TextRecord,
+    iter_records,
+    parse_front_matter,
+    read_record,
+    record_from_bytes,
+    split_record,
+)
 
-__all__ = ["TextRecord", "iter_records", "parse_front_matter", "read_record"]
+__all__ = [
+    "InputError",
+    "InputWarning",
+    "Problem",
+    "TextRecord",
+    "html_to_text",
+    "iter_records",
+    "parse_front_matter",
+    "read_record",
+    "record_from_bytes",
+    "split_record",
+]

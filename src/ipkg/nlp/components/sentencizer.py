@@ -4,6 +4,8 @@ starts in lower case."""
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,6 +28,9 @@ class Sentencizer:
         if not len(doc):
             return doc
         junk = junk_mask(doc)
+        # Collected and set in one from_array: ``token.is_sent_start = ...`` scans the whole Doc
+        # for a parse on every call, which made long documents quadratic.
+        starts = [False] * len(doc)
         depth = 0
         boundary = True
         start_at = -1
@@ -33,11 +38,11 @@ class Sentencizer:
             if i == start_at:
                 boundary = True
             if tok.is_space:
-                tok.is_sent_start = boundary
+                starts[i] = boundary
                 if "\n" in tok.text:
                     boundary, depth = True, 0
                 continue
-            tok.is_sent_start = boundary
+            starts[i] = boundary
             boundary = False
             if tok.text == "(":
                 depth += 1
@@ -54,4 +59,6 @@ class Sentencizer:
                     nxt = doc[j]
                     if nxt.is_space or nxt.text[:1].isupper() or nxt.text[:1].isdigit() or nxt.text in _OPEN:
                         start_at = j
+        values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
+        doc.from_array([SENT_START], values.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
