@@ -80,7 +80,22 @@ def test_stores_write_store_replaces_whole(tmp_path, seed_build):
     write_store([empty], folder)
     assert len(OxigraphStore(folder, read_only=True)) == 0
     assert len(before) == n > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.trig", STORE_DIR]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names[1:] == ["empty.trig", STORE_DIR] and names[0].startswith(".oxigraph-")  # one store folder left
+    assert (tmp_path / STORE_DIR).is_symlink()
+
+
+def test_stores_leftovers_of_a_killed_build_are_removed(tmp_path, seed_build):
+    """A half-written store folder (a build killed while loading) is ignored, then cleaned up."""
+    trig = seed_build[1] / "graph.trig"
+    folder = write_store([trig], tmp_path / STORE_DIR)
+    half = tmp_path / ".oxigraph-killed"
+    (half / "db").mkdir(parents=True)
+    (half / "db" / "junk").write_bytes(b"\0" * 10)
+    assert len(OxigraphStore(folder, read_only=True)) > 0
+    write_store([trig], folder)
+    assert not half.exists()
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1
 
 
 def test_stores_missing_store_is_a_clear_error(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -180,28 +181,50 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
 def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
     """Write a fresh Oxigraph store of the TriG/N-Quads ``sources`` at ``folder``, replacing it whole.
 
-    The store is built beside ``folder`` and renamed into place, so a reader never sees half a store.
+    The store is built in a new hidden folder beside ``folder``; ``folder`` is a symbolic link
+    that is then swapped to it in one atomic rename. A process killed at any moment leaves
+    ``folder`` pointing at a complete store, the previous or the new one; leftovers of a killed
+    build are removed by the next one.
 
     Returns
     -------
     Path
         ``folder``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (out / "g.nq").write_text("<urn:s> <urn:p> <urn:o> <urn:g> .")
+    >>> len(OxigraphStore(write_store([out / "g.nq"], out / "oxigraph"), read_only=True))
+    1
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
-    old = folder.with_name(f".{folder.name}.old")
+    prefix = f".{folder.name}-"
+    live = folder.resolve() if folder.is_symlink() else None
+    for stale in folder.parent.glob(f"{prefix}*"):
+        if stale != live:
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
+    target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
+    umask = os.umask(0)
+    os.umask(umask)
+    target.chmod(0o777 & ~umask)
     try:
-        store = OxigraphStore(tmp / "db")
+        store = OxigraphStore(target / "db")
         for src in sources:
             store.load_file(src)
         store.oxigraph.flush()
         del store
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        (tmp / "db").rename(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    if folder.exists() and not folder.is_symlink():
+        shutil.rmtree(folder)  # a store written before stores were swapped by link
+    link = folder.with_name(f"{prefix}link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(f"{target.name}/db")
+    os.replace(link, folder)
+    if live is not None and live.parent != target:
+        shutil.rmtree(live.parent, ignore_errors=True)
     return folder
