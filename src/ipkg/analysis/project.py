@@ -128,6 +128,12 @@ def _actor_nodes(store: Store) -> dict[str, dict[str, object]]:
     return dict(sorted(nodes.items()))
 
 
+def _event_rows(ds: Dataset | Store) -> tuple[Store, NamespaceManager, list[dict[str, str]]]:
+    """The store, its prefixes and one row per (event, actor, target): what both projections read."""
+    store = _store(ds)
+    return store, store.namespace_manager, _edge_rows(store)
+
+
 def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
     """Actor-actor multigraph: one edge per event, from each actor to each target.
 
@@ -159,10 +165,8 @@ def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
     >>> graph_to_actor_network(facts_to_graph(resolve([]))).number_of_edges()
     0
     """
-    store = _store(ds)
-    nm = store.namespace_manager
     G = nx.MultiDiGraph()
-    rows = _edge_rows(store)
+    store, nm, rows = _event_rows(ds)
     if not rows:
         return G
     for n, attrs in _actor_nodes(store).items():
@@ -197,10 +201,8 @@ def graph_to_bipartite(ds: Dataset | Store) -> nx.Graph:
     >>> graph_to_bipartite(facts_to_graph(resolve([]))).number_of_nodes()
     0
     """
-    store = _store(ds)
-    nm = store.namespace_manager
     B = nx.Graph()
-    rows = _edge_rows(store)
+    store, nm, rows = _event_rows(ds)
     if not rows:
         return B
     actors = _actor_nodes(store)
