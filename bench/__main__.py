@@ -50,7 +50,7 @@ def run_size(n: int, runs: int, budget: float, seed: int) -> dict[str, Any]:
 def _ms(q: dict[str, Any] | None) -> str:
     if not q:
         return "-"
-    return f"{q['ms']:.1f}" + ("*" if q["runs"] == 1 else "")
+    return f"{q['ms']:.1f}" + ("*" if q.get("capped") else "")
 
 
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
@@ -123,12 +123,16 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
                 a = o["query"]["queries"].get(q, {}).get(kind, {}).get("ms")
                 if a:
                     lines.append(f"{s['documents']:>6} docs  {q + ' ' + kind + ' ms':<22}{a:>14,.1f} -> {v['ms']:>14,.1f}  {100 * (v['ms'] - a) / a:+6.1f}%")
-    if old.get("triples") and new.get("triples"):
-        for q, r in new["triples"]["large"]["queries"].items():
-            a = old["triples"]["large"]["queries"].get(q, {}).get("oxigraph", {}).get("ms")
+    ot, nt = old.get("triples"), new.get("triples")
+    if ot and nt and ot["large"]["triples"] != nt["large"]["triples"]:
+        lines.append(f"large graphs differ ({ot['large']['triples']:,} and {nt['large']['triples']:,} triples): not compared")
+    elif ot and nt:
+        label = f"{nt['large']['triples']:,}t"
+        for q, r in nt["large"]["queries"].items():
+            a = ot["large"]["queries"].get(q, {}).get("oxigraph", {}).get("ms")
             if a:
                 v = r["oxigraph"]["ms"]
-                lines.append(f"{'10^6':>6} trip  {q + ' oxigraph ms':<22}{a:>14,.1f} -> {v:>14,.1f}  {100 * (v - a) / a:+6.1f}%")
+                lines.append(f"{label:>11}  {q + ' oxigraph ms':<22}{a:>14,.1f} -> {v:>14,.1f}  {100 * (v - a) / a:+6.1f}%")
     return "\n".join(lines) or "nothing to compare (no common sizes)"
 
 
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     result: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(), "load_before": os.getloadavg()},
         "args": {k: str(v) for k, v in vars(args).items()},
         "sizes": [],
     }
@@ -160,12 +164,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.triples:
         print(f"# synthetic graph of {args.triples:,} triples...", file=sys.stderr)
         result["triples"] = _child("triples", args.triples, min(args.rdflib_triples, args.triples), args.runs, args.budget)
+    result["machine"]["load_after"] = os.getloadavg()
+    print(f"# load average before {result['machine']['load_before'][0]:.1f}, after {result['machine']['load_after'][0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other jobs make timings noisy)", file=sys.stderr)
     if result["sizes"]:
         print(size_table(result["sizes"]))
     if args.triples:
         print()
         print(triples_table(result["triples"]))
-    if '"runs": 1,' in json.dumps(result):
+    if '"capped": true' in json.dumps(result):
         print("(* one run only: it exceeded the per-query budget)")
     path = args.save or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

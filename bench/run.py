@@ -116,7 +116,7 @@ def time_query(store: Any, name: str, runs: int, budget: float) -> dict[str, Any
             t = time.perf_counter()
             run_query(store, name)
             times.append(time.perf_counter() - t)
-    return {"ms": statistics.median(times) * 1000, "runs": len(times), "rows": rows}
+    return {"ms": statistics.median(times) * 1000, "runs": len(times), "rows": rows, "capped": first * runs > budget}
 
 
 def time_queries(stores: dict[str, Any], runs: int, budget: float) -> dict[str, dict[str, Any]]:
