@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test evaluate setup clean lint
+.PHONY: run test evaluate setup clean lint bench
 
 # Issue 3's targets: on the seeds' gold, and the development set held within 0.10 of it.
 TARGETED := actors,positions,visits,meetings,strikes,statements,recognitions,quotes,figures
@@ -28,6 +28,11 @@ evaluate: $(STAMP)
 		--only $(TARGETED) --min-precision 0.90 --min-recall 0.85 --within 0.10
 	@echo "# reported, not gated: dev2 and dev3 (each tuned on after one blind run) and the blind test2"
 	$(BIN)/ipkg evaluate evaluation/gold/dev2.toml evaluation/gold/dev3.toml evaluation/gold/test2.toml
+
+# Speed and memory (by hand, not part of `make test`): BENCH_ARGS="--sizes 100,1000,10000 --triples 1000000"
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m mypy

@@ -19,6 +19,7 @@ from .kg.build import facts_to_graph
 from .kg.io import save_graph
 from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
+from .progress import Progress
 from .resources import load_event_kinds
 from .store import STORE_DIR, Store, write_store
 from .viz.focus import actor_names
@@ -127,12 +128,13 @@ def build_graph(
             problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
         parts.extend(split)
     by_doc: dict[str, list[DocumentFacts]] = {}
+    bar = Progress(len(parts), sys.stderr) if progress and parts else None
     for i, (record, doc) in enumerate(process(nlp, parts), start=1):
         by_doc.setdefault(record.doc_id, []).append(doc_to_facts(doc, record))
-        if progress:
-            sys.stderr.write(f"\r[{i}/{len(parts)}] {record.doc_id}")
-    if progress and parts:
-        sys.stderr.write("\n")
+        if bar is not None:
+            bar.update(i, record.doc_id)
+    if bar is not None:
+        bar.close()
     docs = [merge_parts(facts) for facts in by_doc.values()]
     resolved = resolve(docs)
     ds = facts_to_graph(resolved)

@@ -1,0 +1,187 @@
+"""``python -m bench``: see :mod:`bench`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .corpus import write_corpus
+from .run import child_main
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _child(*args: object) -> dict[str, Any]:
+    """Run ``python -m bench --child ARGS`` and return the JSON it prints last."""
+    cmd = [sys.executable, "-m", "bench", "--child", *map(str, args)]
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, str(Path(root) / "src"), env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(cmd, env=env, cwd=root, stdout=subprocess.PIPE, text=True)
+    if proc.returncode:
+        raise SystemExit(f"bench child {args[0]} failed with status {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_size(n: int, runs: int, budget: float, seed: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ipkg-bench-") as tmp:
+        corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
+        t = time.perf_counter()
+        docs, words = write_corpus(corpus, n, seed=seed)
+        print(f"# {n} documents, {words} words written in {time.perf_counter() - t:.1f} s; building...", file=sys.stderr)
+        build = _child("build", corpus, out)
+        print(f"# built in {build['seconds']:.1f} s; timing queries...", file=sys.stderr)
+        query = _child("query", out, runs, budget)
+    build["words"] = words
+    build["words_per_s_nlp"] = words / build["phases"]["nlp"] if build["phases"].get("nlp") else None
+    build["words_per_s"] = words / build["seconds"]
+    build["triples_per_s"] = build["triples"] / build["seconds"]
+    return {"documents": n, "build": build, "query": query}
+
+
+def _ms(q: dict[str, Any] | None) -> str:
+    if not q:
+        return "-"
+    return f"{q['ms']:.1f}" + ("*" if q.get("capped") else "")
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    return f"{b['ms'] / a['ms']:.1f}x" if a and b and a["ms"] else "-"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()  # noqa: E731
+    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, rows)])
+
+
+def size_table(sizes: list[dict[str, Any]]) -> str:
+    """One table: a column per corpus size, a row per measure and per bundled query."""
+    header = ["documents"] + [str(s["documents"]) for s in sizes]
+    b = [s["build"] for s in sizes]
+    rows = [
+        ["words"] + [f"{x['words']:,}" for x in b],
+        ["sentences"] + [f"{x['sentences']:,}" for x in b],
+        ["events / actors"] + [f"{x['events']:,} / {x['actors']:,}" for x in b],
+        ["build s (end to end)"] + [f"{x['seconds']:.1f}" for x in b],
+        ["words/s NLP pass"] + [f"{x['words_per_s_nlp']:,.0f}" if x["words_per_s_nlp"] else "-" for x in b],
+        ["words/s end to end"] + [f"{x['words_per_s']:,.0f}" for x in b],
+        ["triples"] + [f"{x['triples']:,}" for x in b],
+        ["triples/s"] + [f"{x['triples_per_s']:,.0f}" for x in b],
+        ["peak RSS build MiB"] + [f"{x['peak_rss_mb']:,.0f}" for x in b],
+        ["peak RSS queries MiB"] + [f"{s['query']['peak_rss_mb']:,.0f}" for s in sizes],
+    ]
+    phases = list(dict.fromkeys(p for x in b for p in x["phases"]))
+    rows += [[f"  {p} s"] + [f"{x['phases'].get(p, 0):.2f}" for x in b] for p in phases]
+    rows.append(["query ms: oxigraph / rdflib (ratio)"] + [""] * len(sizes))
+    for q in sizes[0]["query"]["queries"]:
+        cells = []
+        for s in sizes:
+            r = s["query"]["queries"].get(q, {})
+            cells.append(f"{_ms(r.get('oxigraph'))} / {_ms(r.get('rdflib'))} ({_ratio(r.get('oxigraph'), r.get('rdflib'))})")
+        rows.append([f"  {q}"] + cells)
+    return _table(header, rows)
+
+
+def triples_table(t: dict[str, Any]) -> str:
+    large, small = t["large"], t["small"]
+    header = ["query ms", f"oxigraph {large['triples']:,} t", f"oxigraph {small['triples']:,} t", f"rdflib {small['triples']:,} t", "ratio"]
+    rows = []
+    for q, r in large["queries"].items():
+        s = small["queries"][q]
+        rows.append([q, _ms(r["oxigraph"]), _ms(s["oxigraph"]), _ms(s["rdflib"]), _ratio(s["oxigraph"], s["rdflib"])])
+    rows.append(["(rows, large graph)", "", "", "", ""])
+    foot = (
+        f"generated in {t['generate_seconds']:.1f} s; Oxigraph store written in {t['oxigraph_load_seconds']:.1f} s; "
+        f"rdflib parsed {small['triples']:,} triples in {small['rdflib_load_seconds']:.1f} s; peak RSS {t['peak_rss_mb']:,.0f} MiB"
+    )
+    return _table(header, rows[:-1]) + "\n" + foot
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Deltas of the headline measures and query medians between two result files."""
+    lines = []
+    olds = {s["documents"]: s for s in old.get("sizes", [])}
+    for s in new.get("sizes", []):
+        o = olds.get(s["documents"])
+        if not o:
+            continue
+        for key in ("words_per_s_nlp", "words_per_s", "triples_per_s", "peak_rss_mb", "seconds"):
+            a, b = o["build"].get(key), s["build"].get(key)
+            if a and b:
+                lines.append(f"{s['documents']:>6} docs  {key:<22}{a:>14,.1f} -> {b:>14,.1f}  {100 * (b - a) / a:+6.1f}%")
+        for q, r in s["query"]["queries"].items():
+            for kind, v in r.items():
+                a = o["query"]["queries"].get(q, {}).get(kind, {}).get("ms")
+                if a:
+                    lines.append(f"{s['documents']:>6} docs  {q + ' ' + kind + ' ms':<22}{a:>14,.1f} -> {v['ms']:>14,.1f}  {100 * (v['ms'] - a) / a:+6.1f}%")
+    ot, nt = old.get("triples"), new.get("triples")
+    if ot and nt and ot["large"]["triples"] != nt["large"]["triples"]:
+        lines.append(f"large graphs differ ({ot['large']['triples']:,} and {nt['large']['triples']:,} triples): not compared")
+    elif ot and nt:
+        label = f"{nt['large']['triples']:,}t"
+        for q, r in nt["large"]["queries"].items():
+            a = ot["large"]["queries"].get(q, {}).get("oxigraph", {}).get("ms")
+            if a:
+                v = r["oxigraph"]["ms"]
+                lines.append(f"{label:>11}  {q + ' oxigraph ms':<22}{a:>14,.1f} -> {v:>14,.1f}  {100 * (v - a) / a:+6.1f}%")
+    return "\n".join(lines) or "nothing to compare (no common sizes)"
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        child_main(argv[1:])
+        return
+    ap = argparse.ArgumentParser(prog="python -m bench", description="ipkg's build and query benchmark.")
+    ap.add_argument("--sizes", default="100,1000", help="corpus sizes in documents, comma-separated ('' for none); default 100,1000")
+    ap.add_argument("--triples", type=int, default=0, help="also time the queries on a synthetic graph of about this many triples")
+    ap.add_argument("--rdflib-triples", type=int, default=100_000, help="size of the graph rdflib is timed on in --triples mode")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per query (after one warm-up); the median is reported")
+    ap.add_argument("--budget", type=float, default=20.0, help="seconds per query and store: beyond it, the warm-up run alone is reported (marked *)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--compare", type=Path, help="a previous result file: print the deltas")
+    ap.add_argument("--save", type=Path, help="where to write the JSON (default bench/results/<timestamp>.json)")
+    args = ap.parse_args(argv)
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    result: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(), "load_before": os.getloadavg()},
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "sizes": [],
+    }
+    for n in sizes:
+        result["sizes"].append(run_size(n, args.runs, args.budget, args.seed))
+    if args.triples:
+        print(f"# synthetic graph of {args.triples:,} triples...", file=sys.stderr)
+        result["triples"] = _child("triples", args.triples, min(args.rdflib_triples, args.triples), args.runs, args.budget)
+    result["machine"]["load_after"] = os.getloadavg()
+    print(f"# load average before {result['machine']['load_before'][0]:.1f}, after {result['machine']['load_after'][0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other jobs make timings noisy)", file=sys.stderr)
+    if result["sizes"]:
+        print(size_table(result["sizes"]))
+    if args.triples:
+        print()
+        print(triples_table(result["triples"]))
+    if '"capped": true' in json.dumps(result):
+        print("(* one run only: it exceeded the per-query budget)")
+    path = args.save or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"saved {path}")
+    if args.compare:
+        print()
+        print(compare(json.loads(args.compare.read_text(encoding="utf-8")), result))
+
+
+if __name__ == "__main__":
+    main()

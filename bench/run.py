@@ -1,0 +1,194 @@
+"""The measurements, each run in a child process of its own (``python -m bench --child ...``).
+
+A child prints one JSON object on its last line of stdout; its peak RSS (``ru_maxrss``) is its
+own, so sizes do not contaminate each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+# Names looked up in ipkg.workflow and the phase each one's time goes to. Names that a later
+# version of workflow.py no longer has are skipped.
+PHASES = {
+    "iter_records": "read",
+    "build_nlp": "pipeline load",
+    "process": "nlp",
+    "doc_to_facts": "facts",
+    "merge_parts": "facts",
+    "resolve": "resolve",
+    "facts_to_graph": "rdf",
+    "save_graph": "trig",
+    "write_store": "oxigraph load",
+    "graph_to_actor_network": "explorer",
+    "actor_network_to_pyvis": "explorer",
+    "write_html": "explorer",
+    "validate": "shacl",
+}
+GENERATORS = {"iter_records", "process"}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _instrument(module: Any, totals: dict[str, float]) -> None:
+    """Wrap the functions of ``module`` named in PHASES so their time adds up in ``totals``."""
+    for name, phase in PHASES.items():
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            continue
+        if name in GENERATORS:
+
+            def gen_wrapper(*a: Any, _fn: Callable[..., Any] = fn, _phase: str = phase, **k: Any) -> Iterator[Any]:
+                t = time.perf_counter()
+                it = iter(_fn(*a, **k))
+                totals[_phase] += time.perf_counter() - t
+                while True:
+                    t = time.perf_counter()
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        totals[_phase] += time.perf_counter() - t
+                        return
+                    totals[_phase] += time.perf_counter() - t
+                    yield item
+
+            setattr(module, name, functools.wraps(fn)(gen_wrapper))
+        else:
+
+            def wrapper(*a: Any, _fn: Callable[..., Any] = fn, _phase: str = phase, **k: Any) -> Any:
+                t = time.perf_counter()
+                try:
+                    return _fn(*a, **k)
+                finally:
+                    totals[_phase] += time.perf_counter() - t
+
+            setattr(module, name, functools.wraps(fn)(wrapper))
+
+
+def child_build(corpus: Path, out: Path) -> dict[str, Any]:
+    """``ipkg.workflow.build`` of ``corpus`` into ``out``, timed by phase."""
+    from ipkg import workflow
+
+    totals: dict[str, float] = defaultdict(float)
+    _instrument(workflow, totals)
+    t = time.perf_counter()
+    summary = workflow.build([corpus], out)
+    total = time.perf_counter() - t
+    phases = dict(totals)
+    phases["other"] = total - sum(phases.values())
+    return {
+        "seconds": total,
+        "phases": phases,
+        "documents": summary.documents,
+        "sentences": summary.sentences,
+        "actors": summary.actors,
+        "events": summary.events,
+        "triples": summary.triples,
+        "violations": summary.violations,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def time_query(store: Any, name: str, runs: int, budget: float) -> dict[str, Any]:
+    """Median latency (ms) of ``runs`` runs after one warm-up; fewer runs when one takes long."""
+    from ipkg.query.sparql import run_query
+
+    t = time.perf_counter()
+    rows = len(run_query(store, name).rows)
+    first = time.perf_counter() - t
+    times = [first]
+    if first * runs <= budget:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            run_query(store, name)
+            times.append(time.perf_counter() - t)
+    return {"ms": statistics.median(times) * 1000, "runs": len(times), "rows": rows, "capped": first * runs > budget}
+
+
+def time_queries(stores: dict[str, Any], runs: int, budget: float) -> dict[str, dict[str, Any]]:
+    from ipkg.query.sparql import list_queries
+
+    return {q: {kind: time_query(store, q, runs, budget) for kind, store in stores.items()} for q in list_queries()}
+
+
+def child_query(out: Path, runs: int, budget: float) -> dict[str, Any]:
+    """Every bundled query on the build's default store (Oxigraph) and on rdflib."""
+    from ipkg.kg.io import load_graph
+    from ipkg.store import MemoryStore, open_store
+
+    ox = open_store(out)
+    t = time.perf_counter()
+    mem = MemoryStore(load_graph(out))
+    rdflib_load = time.perf_counter() - t
+    return {
+        "stores": {"oxigraph": ox.kind, "rdflib": mem.kind},
+        "rdflib_load_seconds": rdflib_load,
+        "queries": time_queries({"oxigraph": ox, "rdflib": mem}, runs, budget),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def child_triples(triples: int, rdflib_triples: int, runs: int, budget: float) -> dict[str, Any]:
+    """The query set on a synthetic graph of ``triples`` (Oxigraph, on disk as ``ipkg build`` writes
+    it) and of ``rdflib_triples`` (Oxigraph in memory and rdflib, for their ratio)."""
+    from ipkg.kg.build import new_dataset
+    from ipkg.store import MemoryStore, OxigraphStore, open_store, write_store
+
+    from .corpus import SEEDS
+    from .graph import template_nquads, write_graph
+
+    result: dict[str, Any] = {}
+    template = template_nquads(SEEDS)
+    with tempfile.TemporaryDirectory(prefix="ipkg-bench-") as tmp:
+        big = Path(tmp) / "big.nq"
+        t = time.perf_counter()
+        n = write_graph(big, triples, template)
+        result["generate_seconds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        write_store([big], Path(tmp) / "oxigraph")
+        result["oxigraph_load_seconds"] = time.perf_counter() - t
+        big.unlink()
+        ox = open_store(tmp)
+        result["large"] = {"triples": n, "store": ox.kind, "queries": time_queries({"oxigraph": ox}, runs, budget)}
+        ox.close()
+        del ox
+        small = Path(tmp) / "small.nq"
+        m = write_graph(small, rdflib_triples, template)
+        ox_mem = OxigraphStore()
+        ox_mem.load_file(small)
+        t = time.perf_counter()
+        ds = new_dataset()
+        ds.parse(small, format="nquads")
+        rdflib_load = time.perf_counter() - t
+        mem = MemoryStore(ds)
+        result["small"] = {"triples": m, "rdflib_load_seconds": rdflib_load,
+                           "queries": time_queries({"oxigraph": ox_mem, "rdflib": mem}, runs, budget)}
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def child_main(argv: list[str]) -> None:
+    kind, *rest = argv
+    if kind == "build":
+        res = child_build(Path(rest[0]), Path(rest[1]))
+    elif kind == "query":
+        res = child_query(Path(rest[0]), int(rest[1]), float(rest[2]))
+    elif kind == "triples":
+        res = child_triples(int(rest[0]), int(rest[1]), int(rest[2]), float(rest[3]))
+    else:
+        raise SystemExit(f"unknown child {kind}")
+    sys.stdout.write("\n" + json.dumps(res) + "\n")
