@@ -92,9 +92,10 @@ def test_stores_leftovers_of_a_killed_build_are_removed(tmp_path, seed_build):
     half = tmp_path / ".oxigraph-killed"
     (half / "db").mkdir(parents=True)
     (half / "db" / "junk").write_bytes(b"\0" * 10)
+    live = folder.resolve()
     assert len(OxigraphStore(folder, read_only=True)) > 0
     write_store([trig], folder)
-    assert not half.exists()
+    assert not half.exists() and not live.exists() and folder.resolve() != live
     assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1
 
 
@@ -103,3 +104,16 @@ def test_stores_missing_store_is_a_clear_error(tmp_path):
         OxigraphStore(tmp_path / "nothing", read_only=True)
     with pytest.raises(IpkgError, match="No graph found"):
         open_store(tmp_path)
+
+
+def test_stores_a_failed_write_leaves_the_live_store(tmp_path, seed_build):
+    """A rebuild that fails while loading (as a killed one stops) never touches the store in use."""
+    trig = seed_build[1] / "graph.trig"
+    folder = write_store([trig], tmp_path / STORE_DIR)
+    n = len(OxigraphStore(folder, read_only=True))
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<urn:s> <urn:p> .")
+    with pytest.raises(IpkgError):
+        write_store([trig, bad], folder)
+    assert len(OxigraphStore(folder, read_only=True)) == n
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1

@@ -204,7 +204,7 @@ def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
     prefix = f".{folder.name}-"
     live = folder.resolve() if folder.is_symlink() else None
     for stale in folder.parent.glob(f"{prefix}*"):
-        if stale != live:
+        if live is None or stale != live.parent:
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
     target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
     umask = os.umask(0)
