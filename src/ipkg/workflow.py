@@ -14,6 +14,7 @@ from spacy.language import Language
 from .analysis.project import graph_to_actor_network
 from .errors import Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
+from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
 from .kg.build import facts_to_graph
 from .kg.io import save_graph
@@ -33,6 +34,8 @@ class BuildSummary:
     """What a build produced."""
 
     documents: int = 0
+    processed: int = 0
+    from_cache: int | None = None
     sentences: int = 0
     actors: int = 0
     events: int = 0
@@ -52,7 +55,7 @@ class BuildSummary:
 
     def render(self) -> str:
         lines = [
-            f"documents   {self.documents}",
+            f"documents   {self.documents}" + (f" ({self.processed} processed, {self.from_cache} from cache)" if self.from_cache is not None else ""),
             f"sentences   {self.sentences}",
             f"actors      {self.actors}",
             f"events      {self.events}",
@@ -78,6 +81,8 @@ def build_graph(
     problems: list[Problem] | None = None,
     max_bytes: int = MAX_BYTES,
     part_chars: int = PART_CHARS,
+    cache: str | Path | None = None,
+    rebuild: bool = False,
 ) -> tuple[Dataset, BuildSummary]:
     """Build the knowledge graph of the documents under ``paths`` in memory.
 
@@ -99,6 +104,14 @@ def build_graph(
         Files larger than this are refused.
     part_chars : int
         Longer texts are processed in parts of at most this many characters.
+    cache : str or Path, optional
+        A folder of per-document facts (see :class:`ipkg.facts.cache.FactsCache`): documents
+        whose text, metadata and pipeline are unchanged are taken from it instead of being
+        processed; the facts of the others are added to it, and entries no document used are
+        deleted. Resolution and RDF are redone for all documents. With ``nlp`` given, the
+        caller vouches that it was built from ``config`` and ``model``.
+    rebuild : bool
+        Process every document even if the cache holds it (and refresh the cache).
 
     Raises
     ------
@@ -119,28 +132,44 @@ def build_graph(
     """
     problems = [] if problems is None else problems
     records = list(iter_records(paths, problems, max_bytes=max_bytes))
-    nlp = nlp if nlp is not None else build_nlp(config, model)
+    store = FactsCache(cache) if cache is not None else None
+    fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
+    keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
+    cached: dict[str, DocumentFacts] = {}
     parts: list[TextRecord] = []
     for record in records:
         split = split_record(record, part_chars)
         if len(split) > 1:
             line = max(len(line) for line in record.text.splitlines())
             problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
-        parts.extend(split)
+        hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
+        if hit is not None and hit.doc_id == record.doc_id:
+            cached[record.doc_id] = hit
+        else:
+            parts.extend(split)
+    if parts and nlp is None:
+        nlp = build_nlp(config, model)
     by_doc: dict[str, list[DocumentFacts]] = {}
     bar = Progress(len(parts), sys.stderr) if progress and parts else None
-    for i, (record, doc) in enumerate(process(nlp, parts), start=1):
+    for i, (record, doc) in enumerate(process(nlp, parts) if nlp is not None else [], start=1):
         by_doc.setdefault(record.doc_id, []).append(doc_to_facts(doc, record))
         if bar is not None:
             bar.update(i, record.doc_id)
     if bar is not None:
         bar.close()
-    docs = [merge_parts(facts) for facts in by_doc.values()]
+    docs = [cached[r.doc_id] if r.doc_id in cached else merge_parts(by_doc[r.doc_id]) for r in records if r.doc_id in cached or r.doc_id in by_doc]
+    if store is not None:
+        for d in docs:
+            if d.doc_id not in cached:
+                store.put(keys[d.doc_id], d)
+        store.prune(keep=set(keys.values()))
     resolved = resolve(docs)
     ds = facts_to_graph(resolved)
     kinds = load_event_kinds()
     summary = BuildSummary(
         documents=len(docs),
+        processed=len(docs) - len(cached),
+        from_cache=len(cached) if store is not None else None,
         sentences=sum(d.sentences for d in docs),
         actors=len(resolved.actors),
         events=len(resolved.events),
@@ -162,6 +191,8 @@ def build(
     remote: Store | None = None,
     problems: list[Problem] | None = None,
     max_bytes: int = MAX_BYTES,
+    cache: bool = True,
+    rebuild: bool = False,
 ) -> BuildSummary:
     """Build, write ``out/graph.trig``, the Oxigraph store ``out/oxigraph`` and ``out/graph.html``, and validate with SHACL.
 
@@ -182,13 +213,28 @@ def build(
         ``summary.problems``).
     max_bytes : int
         Files larger than this are refused.
+    cache : bool
+        Keep the facts of each document in ``out/cache`` and take unchanged documents from
+        there instead of processing them again (see :func:`build_graph`). The output is the
+        same bytes either way.
+    rebuild : bool
+        Process every document even if ``out/cache`` holds it, and refresh the cache.
 
     Returns
     -------
     BuildSummary
     """
-    ds, summary = build_graph(paths, config=config, model=model, progress=progress, problems=problems, max_bytes=max_bytes)
     out = Path(out)
+    ds, summary = build_graph(
+        paths,
+        config=config,
+        model=model,
+        progress=progress,
+        problems=problems,
+        max_bytes=max_bytes,
+        cache=out / CACHE_DIR if cache else None,
+        rebuild=rebuild,
+    )
     graph_path = save_graph(ds, out)
     summary.graph_path = str(graph_path)
     if embedded:

@@ -21,6 +21,8 @@ def build_cli(
     config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (default: the bundled one)."),
     model: Optional[str] = typer.Option(None, "--model", help="A statistical spaCy pipeline to build on ('auto', a name or a path)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Process every document again instead of taking unchanged ones from OUT/cache (which is refreshed)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write OUT/cache: process every document."),
     max_size: float = typer.Option(MAX_BYTES / 1_000_000, "--max-size", help="Refuse input files larger than this many megabytes.", min=0),
     store: str = typer.Option(
         "oxigraph", "--store", help="'oxigraph' (write out/oxigraph), 'none' (TriG only) or a SPARQL endpoint URL to push to as well."
@@ -37,6 +39,11 @@ def build_cli(
     REASON" (empty, another encoding or type, a non-Latin script, processed in parts). Exit
     status: 0 every input was read; 1 some inputs were not read, the graph of the others was
     written; 2 nothing usable, or a usage error.
+
+    The facts of each document are kept in OUT/cache: a rebuild processes only the documents
+    that are new or changed (or all of them when the pipeline config, the model, the ontology
+    and lexicon files or ipkg changed) and redoes resolution and RDF for all; the output is the
+    same bytes as a full build's.
 
     Example: ipkg build seeds --out out
     """
@@ -59,6 +66,8 @@ def build_cli(
             remote=remote,
             problems=problems,
             max_bytes=int(max_size * 1_000_000),
+            cache=not no_cache,
+            rebuild=rebuild,
         )
     except IpkgError as exc:
         _report(problems)

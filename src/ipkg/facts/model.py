@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 __all__ = ["Evidence", "ActorRef", "EventFact", "PositionFact", "QuoteFact", "FigureFact", "Passage", "DocumentFacts"]
 
@@ -97,3 +98,57 @@ class DocumentFacts:
     quotes: list[QuoteFact] = field(default_factory=list)
     figures: list[FigureFact] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts as plain JSON-ready data (lists, dicts, strings, numbers, None).
+
+        Examples
+        --------
+        >>> iran = ActorRef("x:Iran", "Iran", "State", "Iran")
+        >>> ev = EventFact("visit", (iran,), (), Evidence("d", "Iran visited.", 0, 13), place=iran)
+        >>> d = DocumentFacts("d", "d.txt", actors=[iran], events=[ev])
+        >>> DocumentFacts.from_dict(d.to_dict()) == d
+        True
+        """
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentFacts:
+        """The inverse of :meth:`to_dict` (tuples, nested facts and evidence rebuilt).
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            If ``data`` is not the shape :meth:`to_dict` writes.
+        """
+
+        def ref(r: dict[str, Any] | None) -> ActorRef | None:
+            return None if r is None else ActorRef(**r)
+
+        def evidence(e: dict[str, Any]) -> Evidence:
+            return Evidence(**e)
+
+        def event(e: dict[str, Any]) -> EventFact:
+            return EventFact(
+                **{
+                    **e,
+                    "actors": tuple(ActorRef(**a) for a in e["actors"]),
+                    "targets": tuple(ActorRef(**t) for t in e["targets"]),
+                    "evidence": evidence(e["evidence"]),
+                    "place": ref(e["place"]),
+                }
+            )
+
+        def position(p: dict[str, Any]) -> PositionFact:
+            return PositionFact(**{**p, "person": ActorRef(**p["person"]), "org": ref(p["org"]), "evidence": evidence(p["evidence"])})
+
+        scalars = {k: data[k] for k in ("doc_id", "path", "title", "url", "kind", "published", "sentences")}
+        return cls(
+            **scalars,
+            actors=[ActorRef(**a) for a in data["actors"]],
+            events=[event(e) for e in data["events"]],
+            positions=[position(p) for p in data["positions"]],
+            quotes=[QuoteFact(**{**q, "speaker": ActorRef(**q["speaker"]), "evidence": evidence(q["evidence"])}) for q in data["quotes"]],
+            figures=[FigureFact(**{**f, "evidence": evidence(f["evidence"])}) for f in data["figures"]],
+            passages=[Passage(**p) for p in data["passages"]],
+        )

@@ -1,0 +1,178 @@
+"""A content-addressed cache of per-document facts, so that a rebuild runs the NLP pass only on
+documents that are new or changed.
+
+An entry is ``<folder>/<key>.json``, where ``key`` is the SHA-256 of a document's text, offset
+and metadata together with a fingerprint of everything extraction depends on (pipeline config,
+statistical model, the files under ``ontology/``, the extraction code, ipkg's and spaCy's
+versions). Changing a rule therefore invalidates every entry. Resolution across documents and
+the RDF are not cached: they are redone from all documents' facts on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..ingest.readers import TextRecord
+from .model import DocumentFacts
+
+__all__ = ["CACHE_DIR", "FactsCache", "pipeline_fingerprint", "record_key"]
+
+CACHE_DIR = "cache"
+FORMAT = 1
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The code whose output is cached; ingest is not listed because its output (the record) is hashed.
+_CODE = ("nlp", "facts/extract.py", "facts/model.py", "facts/cache.py", "resources.py")
+
+
+def _update_with_files(h: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
+    for p in sorted(paths):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+
+
+def pipeline_fingerprint(config: str | Path | None = None, model: str | None = None, part_chars: int | None = None) -> str:
+    """A digest of everything the facts of a document depend on besides the document itself.
+
+    Parameters
+    ----------
+    config, model
+        As for :func:`ipkg.nlp.build_nlp`.
+    part_chars : int, optional
+        The size of the parts long texts are processed in.
+
+    Raises
+    ------
+    IpkgError
+        If a named model is not installed (see :func:`ipkg.nlp.pipeline.resolve_model`).
+
+    Examples
+    --------
+    >>> pipeline_fingerprint() == pipeline_fingerprint()
+    True
+    >>> pipeline_fingerprint(part_chars=10) == pipeline_fingerprint(part_chars=20)
+    False
+    """
+    import spacy
+    from thinc.api import Config
+
+    from .. import __version__
+    from ..nlp.pipeline import DEFAULT_CONFIG, resolve_model
+    from ..resources import ontology_dir
+
+    h = hashlib.sha256(f"ipkg-facts-cache {FORMAT} {__version__} spacy {spacy.__version__} parts {part_chars}\0".encode())
+    path = Path(config) if config else DEFAULT_CONFIG
+    h.update(path.read_bytes())
+    settings = dict(Config().from_disk(path).get("ipkg", {}))
+    chosen = resolve_model((model if model is not None else os.environ.get("IPKG_SPACY_MODEL", settings.get("model", ""))) or "", path)
+    h.update(f"\0model {chosen} {spacy.util.get_package_version(chosen) if chosen else ''}\0".encode())
+    if chosen and Path(chosen).is_dir():
+        _update_with_files(h, Path(chosen), Path(chosen).glob("meta.json"))
+    onto = ontology_dir()
+    _update_with_files(h, onto, onto.rglob("*"))
+    for name in _CODE:
+        p = _PACKAGE / name
+        _update_with_files(h, _PACKAGE, p.rglob("*.py") if p.is_dir() else [p])
+    return h.hexdigest()
+
+
+def record_key(record: TextRecord, fingerprint: str) -> str:
+    """The cache key of a document: SHA-256 of its decoded text, offset and metadata, and ``fingerprint``.
+
+    Examples
+    --------
+    >>> a = TextRecord("d", "d.txt", "Iran recognised Pakistan.")
+    >>> record_key(a, "f") == record_key(TextRecord("d", "d.txt", "Iran recognised Pakistan."), "f")
+    True
+    >>> record_key(a, "f") == record_key(TextRecord("d", "d.txt", "Iran recognised Pakistan!"), "f")
+    False
+    >>> record_key(a, "f") == record_key(a, "g")
+    False
+    """
+    fields = [
+        fingerprint,
+        record.doc_id,
+        record.path,
+        record.text,
+        record.offset,
+        record.title,
+        record.url,
+        record.kind,
+        record.published.isoformat() if record.published else None,
+        sorted(record.meta.items()),
+    ]
+    return hashlib.sha256(json.dumps(fields).encode("ascii")).hexdigest()
+
+
+class FactsCache:
+    """Per-document facts stored as JSON files in one folder.
+
+    Entries are written atomically; an entry that cannot be read or does not hold what its name
+    promises is treated as missing, so the document is processed again.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cache = FactsCache(tempfile.mkdtemp())
+    >>> key = "0" * 64
+    >>> cache.get(key) is None
+    True
+    >>> cache.put(key, DocumentFacts("d", "d.txt", sentences=3))
+    True
+    >>> cache.get(key).sentences
+    3
+    >>> cache.prune(keep=set())
+    1
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> DocumentFacts | None:
+        """The facts stored under ``key``, or None if there are none or they cannot be read."""
+        try:
+            data = json.loads(self._path(key).read_bytes())
+            if data["format"] != FORMAT or data["key"] != key:
+                return None
+            return DocumentFacts.from_dict(data["facts"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None
+
+    def put(self, key: str, facts: DocumentFacts) -> bool:
+        """Store ``facts`` under ``key`` atomically (a reader sees the old file or the new one).
+
+        Returns False, and leaves the folder as it was, if the entry could not be written (the
+        cache only saves time, so a build does not fail for it).
+        """
+        from ..kg.io import write_atomic
+
+        data = {"format": FORMAT, "key": key, "facts": facts.to_dict()}
+        try:
+            write_atomic(self._path(key), json.dumps(data, sort_keys=True).encode("ascii"))
+        except OSError:
+            return False
+        return True
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete the entries not in ``keep`` and temporary files left by killed builds; returns how many entries went."""
+        if not self.folder.is_dir():
+            return 0
+        removed = 0
+        for p in self.folder.iterdir():
+            stale = _ENTRY.fullmatch(p.name) and p.name[:-5] not in keep
+            if stale or (p.name.startswith(".") and p.name.endswith(".tmp")):
+                try:
+                    p.unlink(missing_ok=True)
+                except OSError:  # not a file, or not ours to delete: leave it
+                    continue
+                removed += bool(stale)
+        return removed

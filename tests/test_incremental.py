@@ -1,0 +1,173 @@
+"""Incremental builds: unchanged documents come from ``out/cache``, and the output is the same bytes as a full build's."""
+
+import shutil
+
+import pytest
+
+from conftest import SEEDS
+from ipkg.facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
+from ipkg.kg.io import save_graph
+from ipkg.query.sparql import run_query
+from ipkg.workflow import build, build_graph
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+VISIT = "Pakistani Prime Minister Shehbaz Sharif visited Tehran on 12 May 2024 and met Iranian President Ebrahim Raisi.\n"
+SAME_VISIT = "On 12 May 2024, Shehbaz Sharif visited Tehran, where he met Ebrahim Raisi to discuss trade.\n"
+
+
+def _trig(paths, out, nlp, cache=True, **kw):
+    """``graph.trig`` of a build of ``paths`` in ``out`` (cache in ``out/cache``), and the summary."""
+    ds, summary = build_graph(paths, nlp=nlp, cache=out / CACHE_DIR if cache else None, **kw)
+    return save_graph(ds, out).read_bytes(), summary
+
+
+def _entries(out):
+    return sorted(p.name for p in (out / CACHE_DIR).iterdir())
+
+
+def test_incremental_rebuild_from_cache_is_byte_identical(seed_build, tmp_path):
+    """A rebuild of the seeds that takes every document from the cache writes the same graph.trig."""
+    summary, full = seed_build
+    assert (summary.processed, summary.from_cache) == (5, 0)
+    out = tmp_path / "out"
+    shutil.copytree(full / CACHE_DIR, out / CACHE_DIR)
+    again = build([SEEDS], out)
+    assert (again.documents, again.processed, again.from_cache) == (5, 0, 5)
+    assert "documents   5 (0 processed, 5 from cache)" in again.render()
+    assert (out / "graph.trig").read_bytes() == (full / "graph.trig").read_bytes()
+    assert (out / "graph.html").read_bytes() == (full / "graph.html").read_bytes()
+    assert again.render().replace(str(out), "") == summary.render().replace(str(full), "").replace("(5 processed, 0 from cache)", "(0 processed, 5 from cache)")
+
+
+def test_incremental_adding_a_document_processes_only_it(nlp, tmp_path):
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _trig(SEED_FILES[:3], out, nlp)
+    trig, summary = _trig(SEED_FILES[:4], out, nlp)
+    assert (summary.processed, summary.from_cache) == (1, 3)
+    assert trig == _trig(SEED_FILES[:4], fresh, nlp, cache=False)[0]
+    assert len(_entries(out)) == 4
+
+
+def test_incremental_changed_document_is_processed_again(nlp, tmp_path):
+    docs, out, fresh = tmp_path / "docs", tmp_path / "out", tmp_path / "fresh"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT)
+    (docs / "b.txt").write_text(SAME_VISIT)
+    _trig([docs], out, nlp)
+    (docs / "b.txt").write_text(SAME_VISIT.replace("12 May", "13 May"))
+    trig, summary = _trig([docs], out, nlp)
+    assert (summary.processed, summary.from_cache) == (1, 1)
+    assert trig == _trig([docs], fresh, nlp, cache=False)[0]
+    assert len(_entries(out)) == 2
+
+
+def test_incremental_removing_a_document_keeps_the_event_of_the_other(nlp, tmp_path):
+    """Two documents report one visit; after one is removed the visit has one source, and the removed document's cache entry is gone."""
+    docs, out, fresh = tmp_path / "docs", tmp_path / "out", tmp_path / "fresh"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT)
+    (docs / "b.txt").write_text(SAME_VISIT)
+    ds, summary = build_graph([docs], nlp=nlp, cache=out / CACHE_DIR)
+    visits = run_query(ds, "visits").rows
+    assert len(visits) == 1 and visits[0]["sources"] == "2"
+    assert len(_entries(out)) == 2
+
+    (docs / "b.txt").unlink()
+    ds, summary = build_graph([docs], nlp=nlp, cache=out / CACHE_DIR)
+    assert (summary.documents, summary.processed, summary.from_cache) == (1, 0, 1)
+    visits = run_query(ds, "visits").rows
+    assert len(visits) == 1 and visits[0]["sources"] == "1" and visits[0]["date"] == "2024-05-12"
+    assert "discuss trade" not in save_graph(ds, out).read_text()
+    assert len(_entries(out)) == 1
+    assert (out / "graph.trig").read_bytes() == _trig([docs], fresh, nlp, cache=False)[0]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "binary", "wrong-shape", "wrong-key", "empty", "directory"])
+def test_incremental_corrupt_entry_is_reprocessed(nlp, tmp_path, damage):
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT)
+    (docs / "b.txt").write_text(SAME_VISIT)
+    before, _ = _trig([docs], out, nlp)
+    entries = sorted((out / CACHE_DIR).iterdir())
+    victim, other = entries
+    text = victim.read_text()
+    if damage == "truncated":
+        victim.write_text(text[: len(text) // 2])
+    elif damage == "garbage":
+        victim.write_text("not json {")
+    elif damage == "binary":
+        victim.write_bytes(bytes(range(256)))
+    elif damage == "wrong-shape":
+        victim.write_text('{"format": 1, "key": "%s", "facts": {"doc_id": 3}}' % victim.stem)
+    elif damage == "wrong-key":
+        victim.write_text(other.read_text())
+    elif damage == "empty":
+        victim.write_text("")
+    else:
+        victim.unlink()
+        victim.mkdir()
+    if damage != "directory":
+        trig, summary = _trig([docs], out, nlp)
+        assert (summary.processed, summary.from_cache) == (1, 1)
+        assert trig == before
+        assert FactsCache(out / CACHE_DIR).get(victim.stem) is not None  # rewritten
+    else:
+        trig, summary = _trig([docs], out, nlp)
+        assert (summary.processed, summary.from_cache) == (1, 1) and trig == before
+
+
+def test_incremental_rebuild_and_no_cache(nlp, tmp_path):
+    out = tmp_path / "out"
+    _trig(SEED_FILES[:2], out, nlp)
+    entries = _entries(out)
+    (out / CACHE_DIR / ".0000.json.x.tmp").write_text("left by a killed build")
+    trig, summary = _trig(SEED_FILES[:2], out, nlp, rebuild=True)
+    assert (summary.processed, summary.from_cache) == (2, 0)
+    assert _entries(out) == entries
+    _, summary = _trig(SEED_FILES[:2], tmp_path / "none", nlp, cache=False)
+    assert summary.from_cache is None and not (tmp_path / "none" / CACHE_DIR).exists()
+    assert "from cache" not in summary.render()
+
+
+def test_incremental_fingerprint_follows_rules(tmp_path, monkeypatch):
+    """Editing an ontology or lexicon file, the config or the part size invalidates every entry."""
+    from ipkg.resources import ontology_dir
+
+    base = pipeline_fingerprint()
+    onto = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), onto)
+    monkeypatch.setenv("IPKG_ONTOLOGY", str(onto))
+    assert pipeline_fingerprint() == base
+    lexicon = sorted(p for p in (onto / "lexicon").rglob("*") if p.is_file())[0]
+    lexicon.write_text(lexicon.read_text() + "\n")
+    assert pipeline_fingerprint() != base
+    monkeypatch.delenv("IPKG_ONTOLOGY")
+    from ipkg.nlp.pipeline import DEFAULT_CONFIG
+
+    cfg = tmp_path / "my.cfg"
+    cfg.write_text(DEFAULT_CONFIG.read_text() + "\n# edited\n")
+    assert pipeline_fingerprint(cfg) != base
+    assert pipeline_fingerprint(part_chars=1000) != pipeline_fingerprint(part_chars=2000)
+
+
+def test_incremental_unwritable_cache_does_not_stop_the_build(nlp, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CACHE_DIR).write_text("a file where the cache folder should be")
+    trig, summary = _trig(SEED_FILES[:1], out, nlp)
+    assert (summary.processed, summary.from_cache) == (1, 0) and trig == _trig(SEED_FILES[:1], tmp_path / "fresh", nlp, cache=False)[0]
+
+
+def test_incremental_cli_flags(tmp_path):
+    """``ipkg build`` reuses OUT/cache by default; ``--rebuild`` processes everything; ``--no-cache`` leaves the cache alone."""
+    from test_cli import _ipkg
+
+    out = tmp_path / "out"
+    args = ["build", str(SEED_FILES[1]), "--out", str(out), "--store", "none", "-q"]
+    assert "documents   1 (1 processed, 0 from cache)" in _ipkg(*args).stdout
+    assert "documents   1 (0 processed, 1 from cache)" in _ipkg(*args).stdout
+    assert "documents   1 (1 processed, 0 from cache)" in _ipkg(*args, "--rebuild").stdout
+    entries = _entries(out)
+    r = _ipkg(*args, "--no-cache")
+    assert r.returncode == 0 and "documents   1\n" in r.stdout and _entries(out) == entries
