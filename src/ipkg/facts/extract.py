@@ -7,7 +7,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ..ingest.readers import TextRecord
-from ..nlp.annotations import Mention
+from ..nlp.annotations import Mention, doc_text
 from ..resources import load_gazetteer
 from .model import ActorRef, DocumentFacts, EventFact, Evidence, FigureFact, Passage, PositionFact, QuoteFact
 
@@ -22,7 +22,7 @@ def _evidence(record: TextRecord, sent: Span) -> Evidence:
     """The sentence without leading citation marks or space, with offsets into the file."""
     junk = Token.has_extension("ipkg_junk")
     first = next((t for t in sent if not t.is_space and not (junk and t._.ipkg_junk)), sent[0])
-    body = sent.doc.text[first.idx : sent.end_char].rstrip()
+    body = doc_text(sent.doc)[first.idx : sent.end_char].rstrip()
     start = record.offset + first.idx
     return Evidence(record.doc_id, body, start, start + len(body))
 

@@ -167,10 +167,20 @@ class Cleaner:
 
 
 def junk_mask(doc: Doc) -> list[bool]:
-    """One flag per token: True where the cleaner marked it (all False if it did not run)."""
+    """One flag per token: True where the cleaner marked it (all False if it did not run).
+
+    Every later component asks; the mask is read from the tokens once per Doc and kept in
+    ``doc.user_data`` (the cleaner runs first and nothing changes the marks after it).
+    """
     if not Token.has_extension("ipkg_junk"):
         return [False] * len(doc)
-    return [t._.ipkg_junk for t in doc]
+    cached = doc.user_data.get(_MASK_KEY)
+    if cached is None or len(cached) != len(doc):
+        cached = doc.user_data[_MASK_KEY] = [t._.ipkg_junk for t in doc]
+    return cached
+
+
+_MASK_KEY = "ipkg_junk_mask"
 
 
 def junk_spans(doc: Doc) -> list[Span]:

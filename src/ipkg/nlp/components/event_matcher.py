@@ -18,7 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_nominals, load_speech_verbs, load_triggers, Trigger
-from ..annotations import EventMention, Mention
+from ..annotations import EventMention, Mention, doc_text
 from .cleaner import junk_mask
 
 __all__ = ["ArgumentFinder", "EventMatcher", "compile_pattern"]
@@ -115,7 +115,7 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
 def _quote_mask(doc: Doc) -> list[bool]:
     """True for tokens inside quotation marks, paired per line."""
     mask = [False] * len(doc)
-    for line_start, line in _lines(doc.text):
+    for line_start, line in _lines(doc_text(doc)):
         opened: int | None = None
         for m in re.finditer(r'["“”]', line):
             ch, pos = m.group(), line_start + m.start()
@@ -226,7 +226,7 @@ class ArgumentFinder:
         previous = [ev for ev in getattr(self, "_events", []) if sent.start <= ev.start < k]
         if previous and previous[-1].actors[0].type == "Person":
             return previous[-1].actors[0]
-        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[k].idx) + 1
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= sent.start and doc[m.start].idx >= para_start]
         if not cands:
             return None
@@ -461,14 +461,14 @@ class ArgumentFinder:
 
     def _last_of_type(self, doc: Doc, k: int, sent: Span, types: set[str]) -> Mention | None:
         """The last actor of one of ``types`` named before token ``k`` in its paragraph."""
-        para_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[k].idx) + 1
         found = [m for m in self._mentions if m.end <= k and doc[m.start].idx >= para_start and m.type in types and m.source != "demonym"]
         openers = [m for m in found if m.start == doc[m.start].sent.start]
         return (openers or found)[-1] if found else None
 
     def _last_group(self, doc: Doc, sent: Span) -> list[Mention]:
         """ "they": the persons who acted together in the paragraph's last event, if several."""
-        para_start = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[sent.start].idx) + 1
         earlier = [ev for ev in getattr(self, "_events", []) if doc[ev.start].idx >= para_start and ev.start < sent.end]
         if not earlier:
             return []
@@ -479,10 +479,10 @@ class ArgumentFinder:
         """Line breaks between character offsets ``a`` and ``b``, not counting lines that carry
         no text (blank, link lists, headings, other junk)."""
         count = 0
-        pos = doc.text.find("\n", a, b)
+        pos = doc_text(doc).find("\n", a, b)
         while pos != -1:
-            end = doc.text.find("\n", pos + 1, b)
-            line = doc.text[pos + 1 : end if end != -1 else b]
+            end = doc_text(doc).find("\n", pos + 1, b)
+            line = doc_text(doc)[pos + 1 : end if end != -1 else b]
             first = doc.char_span(pos + 1, pos + 1 + len(line.split(" ")[0]), alignment_mode="expand") if line.strip() else None
             if first is not None and len(first) and not self._junk[first.start] and len(line.split()) >= 8:
                 count += 1
@@ -1191,7 +1191,7 @@ class EventMatcher(ArgumentFinder):
         counted = 0
         while counted < n and pos > 0:
             end = pos - 1
-            pos = doc.text.rfind("\n", 0, max(end, 0)) + 1
+            pos = doc_text(doc).rfind("\n", 0, max(end, 0)) + 1
             if counts(pos, end):
                 counted += 1
         return pos
@@ -1199,7 +1199,7 @@ class EventMatcher(ArgumentFinder):
     def _paragraph_floor(self, doc: Doc, sent: Span, paragraphs: int) -> int:
         """The first token of the ``paragraphs``-th non-blank line before ``sent``'s own (its own
         line counts when ``sent`` does not open it)."""
-        pos = self._lines_back(doc, doc[sent.start].idx, paragraphs, lambda a, b: bool(doc.text[a:b].strip()))
+        pos = self._lines_back(doc, doc[sent.start].idx, paragraphs, lambda a, b: bool(doc_text(doc)[a:b].strip()))
         span = doc.char_span(pos, pos + 1, alignment_mode="expand")
         return span.start if span is not None else 0
 
@@ -1238,7 +1238,7 @@ class EventMatcher(ArgumentFinder):
         if best is not None:
             ev.date, ev.end_date = best[1], best[2]
             return
-        para_start = doc.text.rfind("\n", 0, doc[ev.start].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[ev.start].idx) + 1
         keys = {m.key for m in ev.actors + ev.targets}
         for prev in reversed(previous):
             if doc[prev.start].idx < para_start:
@@ -1267,14 +1267,14 @@ class EventMatcher(ArgumentFinder):
         only modifies a noun, "Israel's June 13 attack", does not set the time); never a day,
         which the text did not give this event."""
         def content(start: int, end: int) -> bool:
-            line = doc.text[start:end]
+            line = doc_text(doc)[start:end]
             first = doc.char_span(start, start + len(line.split(" ")[0]) if line else start, alignment_mode="expand")
             junk = first is not None and len(first) > 0 and bool(self._junk[first.start])
             return len(line.split()) >= 8 and not junk
 
         floor = self._lines_back(doc, doc[sent.start].idx, paragraphs, content)
         best: tuple[int, str] | None = None
-        paragraph = doc.text.rfind("\n", 0, doc[sent.start].idx) + 1
+        paragraph = doc_text(doc).rfind("\n", 0, doc[sent.start].idx) + 1
         for span, iso, _end, adjectival in self._dates:
             if iso is None or span.end > sent.start or doc[span.start].idx < floor or self._is_dateline(doc, span, span.sent):
                 continue
@@ -1315,7 +1315,7 @@ class EventMatcher(ArgumentFinder):
             deniers = {m.key for m in ev.actors}
             anaphoric = any(t.lower_ in _ALLEGATION_NOUNS for t in doc[ev.end : min(len(doc), ev.end + 3)])
             for prev in reversed(events[:i]):
-                if doc.text.count("\n", doc[prev.start].idx, doc[ev.start].idx) > 4:
+                if doc_text(doc).count("\n", doc[prev.start].idx, doc[ev.start].idx) > 4:
                     break
                 if prev.kind not in ("claim", "accuse") or deniers & {m.key for m in prev.actors}:
                     continue

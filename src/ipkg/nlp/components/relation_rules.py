@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
-from ..annotations import FigureMention, Mention, QuoteMention
+from ..annotations import FigureMention, Mention, QuoteMention, doc_text
 from .cleaner import junk_mask
 from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 
@@ -227,7 +227,7 @@ class RelationRules(ArgumentFinder):
     def _paragraph_person(self, doc: Doc, before: int) -> Mention | None:
         """The person "he said" refers to: the last one named in the paragraph before token
         ``before`` as the subject of a sentence, else the last one named there at all."""
-        para_start = doc.text.rfind("\n", 0, doc[before].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[before].idx) + 1
         cands = [m for m in self._mentions if m.type == "Person" and m.end <= before and doc[m.start].idx >= para_start]
         subjects = [m for m in cands if self._clause_subject(doc, doc[m.start].sent, m.end) is m]
         return subjects[-1] if subjects else cands[-1] if cands else None
@@ -359,7 +359,7 @@ class RelationRules(ArgumentFinder):
 
     def _previous_speaker(self, doc: Doc, before: int) -> Mention | None:
         """ "it said": the last actor of the paragraph before token ``before`` that said something."""
-        para_start = doc.text.rfind("\n", 0, doc[before].idx) + 1
+        para_start = doc_text(doc).rfind("\n", 0, doc[before].idx) + 1
         for m in reversed([m for m in self._mentions if m.end <= before and doc[m.start].idx >= para_start]):
             j = self._after_name(doc, m.end, before)
             if m.type not in ("Place", "Project", "Person") and j < before and self._is_speech(doc[j]):
@@ -368,7 +368,7 @@ class RelationRules(ArgumentFinder):
 
     def _previous_person(self, doc: Doc, before: int) -> Mention | None:
         """The last person named in the paragraph before the one holding token ``before``."""
-        prev_start, para_start = _previous_paragraph(doc.text, doc.text.rfind("\n", 0, doc[before].idx) + 1)
+        prev_start, para_start = _previous_paragraph(doc_text(doc), doc_text(doc).rfind("\n", 0, doc[before].idx) + 1)
         cands = [m for m in self._mentions if m.type == "Person" and prev_start <= doc[m.start].idx < para_start]
         return cands[-1] if cands else None
 
@@ -385,8 +385,8 @@ class RelationRules(ArgumentFinder):
         carry: Mention | None = None
         carry_para = -1
         last: tuple[Mention, int, int] | None = None
-        for a, b, para, text in _quote_spans(doc.text):
-            span = doc.char_span(a - 1, min(len(doc.text), b + 1), alignment_mode="expand")
+        for a, b, para, text in _quote_spans(doc_text(doc)):
+            span = doc.char_span(a - 1, min(len(doc_text(doc)), b + 1), alignment_mode="expand")
             if span is None or not len(span) or any(junk[t.i] for t in span):
                 continue
             if span.start > 0 and doc[span.start - 1].lower_ in self.title_words:
@@ -404,15 +404,15 @@ class RelationRules(ArgumentFinder):
             if len(text.split()) < self.min_quote_words:
                 continue
             if para == a - 1:
-                carry, carry_para = speaker, _next_paragraph(doc.text, b)
+                carry, carry_para = speaker, _next_paragraph(doc_text(doc), b)
             out.append(QuoteMention(speaker, text, a, b, self._sentence_date(span.sent)))
             out.extend(self._nested(doc, junk, a, b, speaker))
         return _one_per_text(out)
 
     def _intro(self, doc: Doc, para: int) -> Mention | None:
         """ "X stated in May about Y:" on the line before a quoted paragraph."""
-        start, end = _previous_paragraph(doc.text, para)
-        line = doc.text[start:end].rstrip()
+        start, end = _previous_paragraph(doc_text(doc), para)
+        line = doc_text(doc)[start:end].rstrip()
         if not line.endswith(":"):
             return None
         span = doc.char_span(start, start + len(line), alignment_mode="expand")
@@ -425,7 +425,7 @@ class RelationRules(ArgumentFinder):
     def _nested(self, doc: Doc, junk: list[bool], a: int, b: int, outer: Mention) -> list[QuoteMention]:
         """Single-quoted quotations inside a quotation, said by someone the quote names."""
         out = []
-        for m in _NESTED.finditer(doc.text, a, b):
+        for m in _NESTED.finditer(doc_text(doc), a, b):
             text = m.group("text").strip().rstrip(",")
             if len(text.split()) < self.min_quote_words:
                 continue
