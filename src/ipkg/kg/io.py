@@ -12,9 +12,16 @@ from rdflib import Dataset
 from ..errors import Errors, IpkgError
 from .build import new_dataset
 
-__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "stable_trig", "write_atomic"]
+__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "stable_trig", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -26,9 +33,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a published page from a web server
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp's 0600 would hide a published page from a web server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -33,18 +33,15 @@ class Reply:
 
 
 def _open(location: str) -> Any:
-    """The pyoxigraph store a worker answers from: the build's store read-only, else its TriG in memory."""
-    import pyoxigraph as ox
-
+    """The store a worker answers from: the build's store read-only, else its TriG in memory."""
     from ..store.oxigraph import STORE_DIR, OxigraphStore
 
     folder = Path(location)
     if (folder / STORE_DIR / "CURRENT").is_file():
-        return OxigraphStore(folder / STORE_DIR, read_only=True).oxigraph
+        return OxigraphStore(folder / STORE_DIR, read_only=True)
     store = OxigraphStore()
     store.load_file(folder / "graph.trig" if folder.is_dir() else folder)
-    assert isinstance(store.oxigraph, ox.Store)
-    return store.oxigraph
+    return store
 
 
 def _answer(store: Any, request: dict[str, Any], prefixes: dict[str, str]) -> Reply:
@@ -83,13 +80,10 @@ def _answer(store: Any, request: dict[str, Any], prefixes: dict[str, str]) -> Re
 def _serve(conn: Connection, location: str, prefixes: dict[str, str]) -> None:
     """A worker's life: open the store, report its size, then answer requests until the pipe closes."""
     try:
-        import pyoxigraph as ox
-
-        store = _open(location)
-        quads = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
-        default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        opened = _open(location)
+        store = opened.oxigraph
         graphs = sum(1 for _ in store.named_graphs())
-        conn.send(("ready", {"triples": default, "quads": quads - default, "graphs": graphs}))
+        conn.send(("ready", {"triples": opened.default_size(), "quads": len(opened), "graphs": graphs}))
     except Exception as exc:  # reported to the parent, which fails the start
         conn.send(("error", str(exc)))
         return

@@ -145,9 +145,10 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E009.format(reason=exc)) from None
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, None)) - self._default_size()
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, None)) - self.default_size()
 
-    def _default_size(self) -> int:
+    def default_size(self) -> int:
+        """Triples in the default graph: the distinct triples of all named graphs."""
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def close(self) -> None:
@@ -199,6 +200,8 @@ def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
     >>> len(OxigraphStore(write_store([out / "g.nq"], out / "oxigraph"), read_only=True))
     1
     """
+    from ..kg.io import current_umask
+
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{folder.name}-"
@@ -207,9 +210,7 @@ def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
         if live is None or stale != live.parent:
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
     target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
-    umask = os.umask(0)
-    os.umask(umask)
-    target.chmod(0o777 & ~umask)
+    target.chmod(0o777 & ~current_umask())
     try:
         store = OxigraphStore(target / "db")
         for src in sources:
