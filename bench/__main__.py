@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,13 @@ def run_size(n: int, runs: int, budget: float, seed: int) -> dict[str, Any]:
         build = _child("build", corpus, out)
         print(f"# built in {build['seconds']:.1f} s; timing queries...", file=sys.stderr)
         query = _child("query", out, runs, budget)
+        print("# adding one document...", file=sys.stderr)
+        one = Path(tmp) / "one"
+        write_corpus(one, 1, seed=seed + 1, prefix="new")
+        alone = _child("build", one, Path(tmp) / "out-one")
+        shutil.copy(one / "new00000.txt", corpus)
+        added = _child("build", corpus, out)
+    build["add_one"] = {"seconds": added["seconds"], "phases": added["phases"], "alone_seconds": alone["seconds"], "alone_phases": alone["phases"]}
     build["words"] = words
     build["words_per_s_nlp"] = words / build["phases"]["nlp"] if build["phases"].get("nlp") else None
     build["words_per_s"] = words / build["seconds"]
@@ -77,7 +85,11 @@ def size_table(sizes: list[dict[str, Any]]) -> str:
         ["triples"] + [f"{x['triples']:,}" for x in b],
         ["triples/s"] + [f"{x['triples_per_s']:,.0f}" for x in b],
         ["peak RSS build MiB"] + [f"{x['peak_rss_mb']:,.0f}" for x in b],
+        ["peak RSS children MiB"] + [f"{x.get('peak_rss_children_mb', 0):,.0f}" for x in b],
         ["peak RSS queries MiB"] + [f"{s['query']['peak_rss_mb']:,.0f}" for s in sizes],
+        ["add 1 doc s (rebuild)"] + [f"{x['add_one']['seconds']:.1f}" if "add_one" in x else "-" for x in b],
+        ["that doc alone s"] + [f"{x['add_one']['alone_seconds']:.1f}" if "add_one" in x else "-" for x in b],
+        ["add 1 / alone"] + [f"{x['add_one']['seconds'] / x['add_one']['alone_seconds']:.1f}x" if "add_one" in x else "-" for x in b],
     ]
     phases = list(dict.fromkeys(p for x in b for p in x["phases"]))
     rows += [[f"  {p} s"] + [f"{x['phases'].get(p, 0):.2f}" for x in b] for p in phases]

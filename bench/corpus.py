@@ -66,8 +66,8 @@ class Recombiner:
         return "\n\n".join(paras)
 
 
-def write_corpus(folder: Path, n: int, seed: int = 0, sentences: tuple[int, int] = (12, 30)) -> tuple[int, int]:
-    """Write ``n`` documents with front matter (title, published date) to ``folder``.
+def write_corpus(folder: Path, n: int, seed: int = 0, sentences: tuple[int, int] = (12, 30), prefix: str = "doc") -> tuple[int, int]:
+    """Write ``n`` documents with front matter (title, published date) to ``folder``, named ``PREFIX00000.txt`` on.
 
     Returns
     -------
@@ -82,6 +82,6 @@ def write_corpus(folder: Path, n: int, seed: int = 0, sentences: tuple[int, int]
         body = rec.document(rec.rng.randint(*sentences))
         title = rec.sentence().rstrip(".").replace('"', "")[:90]
         published = start + timedelta(days=rec.rng.randrange(4000))
-        (folder / f"doc{i:05d}.txt").write_text(f"---\ntitle: {title}\npublished: {published.isoformat()}\n---\n{body}\n", encoding="utf-8")
+        (folder / f"{prefix}{i:05d}.txt").write_text(f"---\ntitle: {title}\npublished: {published.isoformat()}\n---\n{body}\n", encoding="utf-8")
         words += len(body.split())
     return n, words

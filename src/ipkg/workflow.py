@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset
 from spacy.language import Language
 
 from .analysis.project import graph_to_actor_network
-from .errors import Warnings
+from .errors import Errors, IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
@@ -22,11 +25,16 @@ from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
-from .store import STORE_DIR, Store, write_store
+from .store import STORE_DIR, OxigraphStore, Store, write_store
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
-__all__ = ["BuildSummary", "build", "build_graph", "push"]
+__all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
+
+PARALLEL_MIN_CHARS = 400_000
+"""Less text than this is processed in one process: starting a second one would cost more than it saves."""
+CHUNK_CHARS = 60_000
+"""Records are handed to the NLP processes in chunks of about this many characters."""
 
 
 @dataclass
@@ -71,6 +79,82 @@ class BuildSummary:
         return "\n".join(lines)
 
 
+_WORKER_NLP: Language | None = None
+
+
+def _extract_chunk(records: list[TextRecord]) -> list[DocumentFacts]:
+    assert _WORKER_NLP is not None
+    return [doc_to_facts(doc, record) for record, doc in process(_WORKER_NLP, records)]
+
+
+def _chunks(records: list[TextRecord], size: int) -> Iterator[list[TextRecord]]:
+    chunk: list[TextRecord] = []
+    chars = 0
+    for r in records:
+        chunk.append(r)
+        chars += len(r.text)
+        if chars >= size:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def default_jobs(records: list[TextRecord]) -> int:
+    """How many processes :func:`extract_facts` uses by default: one for little text, else one per core, at most two.
+
+    Examples
+    --------
+    >>> default_jobs([])
+    1
+    """
+    if sum(len(r.text) for r in records) < PARALLEL_MIN_CHARS or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def extract_facts(nlp: Language, records: list[TextRecord], *, jobs: int | None = None, chunk_chars: int = CHUNK_CHARS) -> Iterator[DocumentFacts]:
+    """Run the pipeline over ``records`` and yield the facts of each, in order.
+
+    With ``jobs`` > 1 the records go in chunks to that many forked processes, each with a copy
+    of ``nlp``; only their facts come back. The facts are the same either way.
+
+    Parameters
+    ----------
+    nlp : spacy.language.Language
+        A pipeline built by :func:`ipkg.nlp.build_nlp`.
+    records : list of TextRecord
+        Texts (or parts of texts) to process.
+    jobs : int, optional
+        Number of processes; :func:`default_jobs` by default. Forking is needed: where the
+        platform has none, one process is used.
+    chunk_chars : int
+        Records go to the processes in chunks of about this many characters.
+
+    Examples
+    --------
+    >>> from ipkg.ingest import TextRecord
+    >>> from ipkg.nlp import build_nlp
+    >>> r = TextRecord("a", "a.txt", "Iran was the first country to recognize Pakistan in 1947.")
+    >>> [f.events[0].kind for f in extract_facts(build_nlp(), [r], jobs=1)]
+    ['recognition']
+    """
+    global _WORKER_NLP
+    jobs = default_jobs(records) if jobs is None else jobs
+    chunks = list(_chunks(records, chunk_chars))
+    if jobs <= 1 or len(chunks) < 2 or not hasattr(os, "fork"):
+        for record, doc in process(nlp, records):
+            yield doc_to_facts(doc, record)
+        return
+    _WORKER_NLP = nlp
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            for facts in pool.imap(_extract_chunk, chunks):
+                yield from facts
+    finally:
+        _WORKER_NLP = None
+
+
 def build_graph(
     paths: Iterable[str | Path],
     *,
@@ -83,6 +167,7 @@ def build_graph(
     part_chars: int = PART_CHARS,
     cache: str | Path | None = None,
     rebuild: bool = False,
+    jobs: int | None = None,
 ) -> tuple[Dataset, BuildSummary]:
     """Build the knowledge graph of the documents under ``paths`` in memory.
 
@@ -112,6 +197,9 @@ def build_graph(
         caller vouches that it was built from ``config`` and ``model``.
     rebuild : bool
         Process every document even if the cache holds it (and refresh the cache).
+    jobs : int, optional
+        Processes for the NLP pass (see :func:`extract_facts`); by default both cores of a
+        two-core machine once there is enough text to pay for starting them.
 
     Raises
     ------
@@ -151,10 +239,10 @@ def build_graph(
         nlp = build_nlp(config, model)
     by_doc: dict[str, list[DocumentFacts]] = {}
     bar = Progress(len(parts), sys.stderr) if progress and parts else None
-    for i, (record, doc) in enumerate(process(nlp, parts) if nlp is not None else [], start=1):
-        by_doc.setdefault(record.doc_id, []).append(doc_to_facts(doc, record))
+    for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None else [], start=1):
+        by_doc.setdefault(facts.doc_id, []).append(facts)
         if bar is not None:
-            bar.update(i, record.doc_id)
+            bar.update(i, facts.doc_id)
     if bar is not None:
         bar.close()
     docs = [cached[r.doc_id] if r.doc_id in cached else merge_parts(by_doc[r.doc_id]) for r in records if r.doc_id in cached or r.doc_id in by_doc]
@@ -193,6 +281,7 @@ def build(
     max_bytes: int = MAX_BYTES,
     cache: bool = True,
     rebuild: bool = False,
+    jobs: int | None = None,
 ) -> BuildSummary:
     """Build, write ``out/graph.trig``, the Oxigraph store ``out/oxigraph`` and ``out/graph.html``, and validate with SHACL.
 
@@ -219,6 +308,8 @@ def build(
         same bytes either way.
     rebuild : bool
         Process every document even if ``out/cache`` holds it, and refresh the cache.
+    jobs : int, optional
+        Processes for the NLP pass (see :func:`extract_facts`).
 
     Returns
     -------
@@ -234,19 +325,79 @@ def build(
         max_bytes=max_bytes,
         cache=out / CACHE_DIR if cache else None,
         rebuild=rebuild,
+        jobs=jobs,
     )
-    graph_path = save_graph(ds, out)
-    summary.graph_path = str(graph_path)
-    if embedded:
-        summary.store_path = str(write_store([graph_path], out / STORE_DIR))
-    if remote is not None:
-        remote.load(ds)
-        summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    network = graph_to_actor_network(ds)
-    net = actor_network_to_pyvis(network, aliases=actor_names(network))
-    summary.html_path = str(write_html(net, out / "graph.html"))
-    summary.violations = validate(ds).violations
+    with Background(validate, ds) as shacl:
+        graph_path = save_graph(ds, out)
+        summary.graph_path = str(graph_path)
+        if embedded:
+            summary.store_path = str(write_store([graph_path], out / STORE_DIR))
+            view = OxigraphStore(out / STORE_DIR, read_only=True)
+        else:
+            view = OxigraphStore()
+            view.load_file(graph_path)
+        if remote is not None:
+            remote.load(ds)
+            summary.pushed_to = getattr(remote, "endpoint", remote.kind)
+        network = graph_to_actor_network(view)
+        view.close()
+        net = actor_network_to_pyvis(network, aliases=actor_names(network))
+        summary.html_path = str(write_html(net, out / "graph.html"))
+        summary.violations = shacl.result().violations
     return summary
+
+
+class Background:
+    """``fn(*args)`` run in a forked process while the caller goes on; :meth:`result` waits for it.
+
+    Used as a context manager, the process is stopped if the caller leaves early. Where the
+    platform cannot fork, ``fn`` runs when :meth:`result` is called. The result must pickle.
+
+    Examples
+    --------
+    >>> with Background(sum, [1, 2, 3]) as job:
+    ...     job.result()
+    6
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.fn, self.args = fn, args
+        self._proc: Any = None
+        self._conn: Any = None
+        if hasattr(os, "fork"):
+            ctx = multiprocessing.get_context("fork")
+            self._conn, child = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=self._run, args=(child,), daemon=True)
+            self._proc.start()
+            child.close()
+
+    def _run(self, conn: Any) -> None:
+        try:
+            conn.send((True, self.fn(*self.args)))
+        except BaseException as exc:  # sent back and raised in the parent
+            conn.send((False, exc))
+
+    def result(self) -> Any:
+        """The value ``fn`` returned (or the exception it raised, raised here)."""
+        if self._proc is None:
+            return self.fn(*self.args)
+        try:
+            ok, value = self._conn.recv()
+        except EOFError:
+            raise IpkgError(Errors.E032.format(task=getattr(self.fn, "__name__", "task"), code=self._proc.exitcode)) from None
+        finally:
+            self._proc.join()
+        if not ok:
+            raise value
+        return value
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
 
 
 def push(graph: str | Path | Dataset, store: Store) -> int:

@@ -31,8 +31,9 @@ def test_build_is_the_same_bytes_in_processes_with_other_hash_seeds(seed_build, 
         env = {**os.environ, "PYTHONHASHSEED": seed}
         r = subprocess.run([sys.executable, "-m", "ipkg", "build", str(SEEDS), "--out", str(tmp_path / seed), "-q"], env=env, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr
-    first = (tmp_path / "1" / "graph.trig").read_bytes()
-    assert first == (tmp_path / "2" / "graph.trig").read_bytes() == (seed_build[1] / "graph.trig").read_bytes()
+    for name in ("graph.trig", "graph.html"):
+        first = (tmp_path / "1" / name).read_bytes()
+        assert first == (tmp_path / "2" / name).read_bytes() == (seed_build[1] / name).read_bytes(), name
 
 
 def test_build_conforms_to_shapes(seed_graph):

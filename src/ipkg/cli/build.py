@@ -23,6 +23,7 @@ def build_cli(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Process every document again instead of taking unchanged ones from OUT/cache (which is refreshed)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write OUT/cache: process every document."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for the NLP pass (default: 2 on a machine with 2+ cores once the input is large enough, else 1)."),
     max_size: float = typer.Option(MAX_BYTES / 1_000_000, "--max-size", help="Refuse input files larger than this many megabytes.", min=0),
     store: str = typer.Option(
         "oxigraph", "--store", help="'oxigraph' (write out/oxigraph), 'none' (TriG only) or a SPARQL endpoint URL to push to as well."
@@ -68,6 +69,7 @@ def build_cli(
             max_bytes=int(max_size * 1_000_000),
             cache=not no_cache,
             rebuild=rebuild,
+            jobs=jobs,
         )
     except IpkgError as exc:
         _report(problems)

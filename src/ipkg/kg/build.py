@@ -25,6 +25,7 @@ def new_dataset() -> Dataset:
         ds.bind(prefix, ns)
     ds.bind("actor", IPKGID["actor/"])
     ds.bind("event", IPKGID["event/"])
+    ds.bind("graph", IPKGID["graph/"])
     return ds
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
 
-__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "stable_trig", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
 
@@ -40,50 +41,42 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-_GRAPH_OPEN = re.compile(r"^\S.* \{$", re.MULTILINE)
-
-
-def stable_trig(text: str) -> str:
-    r"""TriG with its graph blocks in the order of their names, and each block's subjects sorted.
-
-    rdflib writes a dataset's graphs (and ties between subjects) in the order of a set, which
-    follows the process's hash seed; sorting makes the same graph the same bytes in every run.
+def trig_prefixes(ds: Dataset, iris: Iterable[str]) -> dict[str, str]:
+    """The prefixes of ``ds`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
 
     Examples
     --------
-    >>> print(stable_trig("@prefix a: <x:> .\n\n<x:b> {\n    a:s a:p a:o .\n}\n\n<x:a> {\n    a:s a:p a:q .\n}\n\n"), end="")
-    @prefix a: <x:> .
-    <BLANKLINE>
-    <x:a> {
-        a:s a:p a:q .
-    }
-    <BLANKLINE>
-    <x:b> {
-        a:s a:p a:o .
-    }
-    <BLANKLINE>
+    >>> from ipkg.kg.build import new_dataset
+    >>> trig_prefixes(new_dataset(), ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
+    {'actor': 'https://w3id.org/ipkg/id/actor/'}
     """
-    starts = [m.start() for m in _GRAPH_OPEN.finditer(text)]
-    if not starts:
-        return text
-    blocks = [_sorted_block(text[a:b]) for a, b in zip(starts, [*starts[1:], len(text)])]
-    return text[: starts[0]] + "".join(sorted(blocks, key=lambda b: b.split("\n", 1)[0]))
-
-
-def _sorted_block(block: str) -> str:
-    """A graph block with its subjects' stanzas (separated by blank lines) in sorted order."""
-    head, _, rest = block.partition("\n")
-    body, close, tail = rest.rpartition("\n}\n")
-    if not close:
-        return block
-    stanzas = [st for st in body.split("\n\n") if st.strip()]
-    return head + "\n" + "\n\n".join(sorted(stanzas)) + close + tail
+    namespaces = sorted(((str(ns), prefix) for prefix, ns in ds.namespaces() if prefix), key=lambda x: -len(x[0]))
+    used: dict[str, str] = {}
+    for iri in iris:
+        for ns, prefix in namespaces:
+            if iri.startswith(ns):
+                rest = iri[len(ns):]
+                if rest and "/" not in rest and "#" not in rest:
+                    used[prefix] = ns
+                break
+    return dict(sorted(used.items()))
 
 
 def save_graph(ds: Dataset, out_dir: str | Path) -> Path:
-    """Serialise ``ds`` as ``out_dir/graph.trig``, graphs in name order; returns the path."""
+    """Serialise ``ds`` as ``out_dir/graph.trig``; returns the path.
+
+    The quads are written in sorted order (graph, subject, predicate, object) by Oxigraph's
+    TriG serialiser, so the same graph is the same bytes in every run.
+    """
+    from ..store.oxigraph import dataset_quads
+
+    quads = dataset_quads(ds)
+    iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(ds, iris)) or b""
+    lines = data.split(b"\n")
+    head = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
     path = Path(out_dir) / GRAPH_FILE
-    write_atomic(path, stable_trig(ds.serialize(format="trig")).encode("utf-8"))
+    write_atomic(path, b"\n".join(sorted(lines[:head]) + lines[head:]))
     return path
 
 

@@ -18,7 +18,7 @@ from ..errors import Errors, IpkgError, QuerySyntaxError
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["OxigraphStore", "STORE_DIR", "write_store", "ox_to_rdflib", "rdflib_to_ox"]
+__all__ = ["OxigraphStore", "STORE_DIR", "write_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
 
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
@@ -68,6 +68,37 @@ def rdflib_to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise IpkgError(Errors.E009.format(reason=f"cannot bind {term!r}"))
 
 
+def dataset_quads(ds: Dataset) -> list[ox.Quad]:
+    """The quads of ``ds`` as Oxigraph quads, sorted by graph, subject, predicate and object.
+
+    A dataset made with ``default_union`` lists the triples of its named graphs once more as
+    its default graph's; those are left out.
+
+    Examples
+    --------
+    >>> from ipkg.kg import new_dataset
+    >>> ds = new_dataset()
+    >>> _ = ds.graph(URIRef("urn:g")).add((URIRef("urn:s"), URIRef("urn:p"), Literal("o")))
+    >>> dataset_quads(ds)
+    [<Quad subject=<NamedNode value=urn:s> predicate=<NamedNode value=urn:p> object=<Literal value=o datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>> graph_name=<NamedNode value=urn:g>>]
+    """
+    terms: dict[Identifier, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def conv(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        o = terms.get(term)
+        if o is None:
+            o = terms[term] = rdflib_to_ox(term)
+        return o
+
+    default = ds.default_graph.identifier
+    quads = []
+    for graph in ds.graphs():
+        name = ox.DefaultGraph() if graph.identifier == default else conv(graph.identifier)
+        quads.extend(ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in graph.triples((None, None, None)))
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return quads
+
+
 class OxigraphStore(Store):
     """Oxigraph in memory (``path=None``) or on disk.
 
@@ -115,25 +146,25 @@ class OxigraphStore(Store):
         return self._store
 
     def load(self, ds: Dataset) -> None:
-        names = [g.identifier for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
-        for name in names:
-            self._store.remove_graph(ox.NamedNode(str(name)))
-        data = "".join(ds.graph(name).serialize(format="nt11").replace(" .\n", f" {name.n3()} .\n") for name in names)
-        self._store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        self._refresh_default_graph()
+        quads = dataset_quads(ds)
+        for name in {q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}:
+            self._store.remove_graph(name)
+        self.load_quads(quads)
 
     def load_file(self, path: str | Path) -> None:
         """Add the quads of a TriG or N-Quads file (fast: parsed by Oxigraph)."""
         fmt = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.TRIG
         try:
-            self._store.bulk_load(path=str(path), format=fmt)
+            quads = list(ox.parse(path=str(path), format=fmt))
         except (SyntaxError, OSError) as exc:
             raise IpkgError(Errors.E003.format(path=path, reason=exc)) from None
-        self._refresh_default_graph()
+        self.load_quads(quads)
 
-    def _refresh_default_graph(self) -> None:
-        self._store.clear_graph(ox.DefaultGraph())
-        self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    def load_quads(self, quads: list[ox.Quad]) -> None:
+        """Add ``quads`` in bulk, and their triples to the default graph (the union of the named graphs)."""
+        default = ox.DefaultGraph()
+        self._store.bulk_extend(quads)
+        self._store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)])
 
     def query(self, text: str, bindings: Bindings | None = None) -> Result:
         try:

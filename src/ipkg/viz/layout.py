@@ -57,7 +57,9 @@ def explorer_layout(G: nx.Graph, *, seed: int = 0, pivots: int = 40) -> dict[Has
         if len(nodes) == 1:
             xy = np.zeros((1, 2))
         elif len(nodes) <= SPRING_MAX_NODES:
-            sub = U.subgraph(nodes)
+            sub = nx.Graph()
+            sub.add_nodes_from(nodes)  # in this order: a subgraph view would list them in the order of a set, which varies with the hash seed
+            sub.add_edges_from(U.subgraph(nodes).edges())
             pos = nx.spring_layout(sub, seed=seed, method="force", iterations=80)
             xy = np.array([pos[n] for n in nodes], dtype=float)
             xy = _scale(xy, len(nodes))

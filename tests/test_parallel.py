@@ -1,0 +1,68 @@
+"""The NLP pass in several processes, and work run in the background during a build."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SEEDS
+from ipkg.errors import IpkgError
+from ipkg.ingest.readers import iter_records, split_record
+from ipkg.workflow import Background, default_jobs, extract_facts
+
+
+def _records():
+    return [part for r in iter_records([SEEDS], []) for part in split_record(r, 4000)]
+
+
+def test_parallel_extract_facts_equals_one_process(nlp):
+    records = _records()
+    one = [f.to_dict() for f in extract_facts(nlp, records, jobs=1)]
+    two = [f.to_dict() for f in extract_facts(nlp, records, jobs=2, chunk_chars=5000)]
+    assert len(one) == len(records) > 10
+    assert two == one
+    assert sum(len(f["events"]) for f in one) > 20
+
+
+def test_default_jobs_is_one_for_little_text():
+    records = _records()
+    assert default_jobs(records[:1]) == 1
+    assert default_jobs(records * 20) == min(2, len(os.sched_getaffinity(0)))
+
+
+def test_cli_build_with_two_jobs_writes_the_same_bytes(seed_build, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "ipkg", "build", str(SEEDS), "--out", str(tmp_path), "-q", "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    for name in ("graph.trig", "graph.html"):
+        assert (tmp_path / name).read_bytes() == (seed_build[1] / name).read_bytes(), name
+
+
+def _fail(message):
+    raise ValueError(message)
+
+
+def _die():
+    os._exit(3)
+
+
+def test_background_returns_and_raises():
+    with Background(sorted, [3, 1, 2]) as job:
+        assert job.result() == [1, 2, 3]
+    with Background(_fail, "no good") as job, pytest.raises(ValueError, match="no good"):
+        job.result()
+    with Background(_die) as job, pytest.raises(IpkgError, match="exit code 3"):
+        job.result()
+
+
+def test_bench_runs_and_saves_its_table(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+    save = tmp_path / "b.json"
+    r = subprocess.run([sys.executable, "-m", "bench", "--sizes", "4", "--runs", "1", "--save", str(save)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "words/s end to end" in r.stdout and "add 1 / alone" in r.stdout
+    size = json.loads(save.read_text())["sizes"][0]
+    assert size["documents"] == 4 and size["build"]["words"] > 500
+    assert size["build"]["add_one"]["seconds"] > 0 and size["build"]["add_one"]["alone_seconds"] > 0
+    assert set(size["query"]["queries"]) >= {"events", "actors", "strikes"}
