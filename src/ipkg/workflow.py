@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Dataset
 from spacy.language import Language
 
@@ -19,8 +20,9 @@ from .errors import Errors, IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
-from .kg.build import facts_to_graph
-from .kg.io import save_graph
+from .kg.build import bind_namespaces, facts_to_quads, namespaces, new_dataset
+from .kg.io import save_quads
+from .kg.quads import quads_to_dataset
 from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
@@ -29,7 +31,7 @@ from .store import STORE_DIR, OxigraphStore, Store, write_store
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
-__all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
+__all__ = ["BuildSummary", "build", "build_graph", "build_quads", "extract_facts", "push"]
 
 PARALLEL_MIN_CHARS = 400_000
 """Less text than this is processed in one process: starting a second one would cost more than it saves."""
@@ -155,7 +157,7 @@ def extract_facts(nlp: Language, records: list[TextRecord], *, jobs: int | None 
         _WORKER_NLP = None
 
 
-def build_graph(
+def build_quads(
     paths: Iterable[str | Path],
     *,
     config: str | Path | None = None,
@@ -168,8 +170,11 @@ def build_graph(
     cache: str | Path | None = None,
     rebuild: bool = False,
     jobs: int | None = None,
-) -> tuple[Dataset, BuildSummary]:
-    """Build the knowledge graph of the documents under ``paths`` in memory.
+) -> tuple[list[ox.Quad], BuildSummary]:
+    """Build the knowledge graph of the documents under ``paths`` in memory, as sorted Oxigraph quads.
+
+    :func:`build_graph` gives the same graph as an rdflib dataset; quads take a fraction of the
+    time and memory, which counts for archives of thousands of documents.
 
     Files that cannot be read are left out and reported in ``summary.problems`` (see
     :func:`ipkg.ingest.iter_records`); texts longer than ``part_chars`` are processed in parts.
@@ -212,7 +217,7 @@ def build_graph(
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
     >>> _ = (folder / "b.txt").write_bytes(bytes(range(256)))
-    >>> ds, summary = build_graph([folder])
+    >>> quads, summary = build_quads([folder])
     >>> summary.documents, summary.events, summary.failed
     (1, 1, 1)
     >>> summary.problems[0].reason
@@ -252,7 +257,7 @@ def build_graph(
                 store.put(keys[d.doc_id], d)
         store.prune(keep=set(keys.values()))
     resolved = resolve(docs)
-    ds = facts_to_graph(resolved)
+    quads = facts_to_quads(resolved)
     kinds = load_event_kinds()
     summary = BuildSummary(
         documents=len(docs),
@@ -262,10 +267,44 @@ def build_graph(
         actors=len(resolved.actors),
         events=len(resolved.events),
         events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
-        triples=len(ds),
+        triples=len({ox.Triple(q.subject, q.predicate, q.object) for q in quads}),
         problems=problems,
     )
-    return ds, summary
+    return quads, summary
+
+
+def build_graph(
+    paths: Iterable[str | Path],
+    *,
+    config: str | Path | None = None,
+    model: str | None = None,
+    progress: bool = False,
+    nlp: Language | None = None,
+    problems: list[Problem] | None = None,
+    max_bytes: int = MAX_BYTES,
+    part_chars: int = PART_CHARS,
+    cache: str | Path | None = None,
+    rebuild: bool = False,
+    jobs: int | None = None,
+) -> tuple[Dataset, BuildSummary]:
+    """Build the knowledge graph of the documents under ``paths`` in memory, as an rdflib dataset.
+
+    The parameters are those of :func:`build_quads`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
+    >>> ds, summary = build_graph([folder])
+    >>> len(ds) == summary.triples
+    True
+    """
+    quads, summary = build_quads(
+        paths, config=config, model=model, progress=progress, nlp=nlp, problems=problems, max_bytes=max_bytes,
+        part_chars=part_chars, cache=cache, rebuild=rebuild, jobs=jobs,
+    )
+    return quads_to_dataset(quads, bind_namespaces(new_dataset())), summary
 
 
 def build(
@@ -316,7 +355,7 @@ def build(
     BuildSummary
     """
     out = Path(out)
-    ds, summary = build_graph(
+    quads, summary = build_quads(
         paths,
         config=config,
         model=model,
@@ -327,17 +366,17 @@ def build(
         rebuild=rebuild,
         jobs=jobs,
     )
-    with Background(validate, ds) as shacl:
-        graph_path = save_graph(ds, out)
+    with Background(validate, quads) as shacl:
+        graph_path = save_quads(quads, out, namespaces())
         summary.graph_path = str(graph_path)
         if embedded:
-            summary.store_path = str(write_store([graph_path], out / STORE_DIR))
+            summary.store_path = str(write_store([quads], out / STORE_DIR))
             view = OxigraphStore(out / STORE_DIR, read_only=True)
         else:
             view = OxigraphStore()
-            view.load_file(graph_path)
+            view.load_quads(quads)
         if remote is not None:
-            remote.load(ds)
+            remote.load(quads_to_dataset(quads, new_dataset()))
             summary.pushed_to = getattr(remote, "endpoint", remote.kind)
         network = graph_to_actor_network(view)
         view.close()

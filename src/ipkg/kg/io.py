@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,8 +12,9 @@ from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
+from .quads import dataset_quads
 
-__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "save_quads", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
 
@@ -41,19 +42,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def trig_prefixes(ds: Dataset, iris: Iterable[str]) -> dict[str, str]:
-    """The prefixes of ``ds`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
+def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[str, str]:
+    """The ``namespaces`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
 
     Examples
     --------
-    >>> from ipkg.kg.build import new_dataset
-    >>> trig_prefixes(new_dataset(), ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
+    >>> trig_prefixes({"id": "https://w3id.org/ipkg/id/", "actor": "https://w3id.org/ipkg/id/actor/"},
+    ...               ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
     {'actor': 'https://w3id.org/ipkg/id/actor/'}
     """
-    namespaces = sorted(((str(ns), prefix) for prefix, ns in ds.namespaces() if prefix), key=lambda x: -len(x[0]))
+    longest_first = sorted(((ns, prefix) for prefix, ns in namespaces.items() if prefix), key=lambda x: -len(x[0]))
     used: dict[str, str] = {}
     for iri in iris:
-        for ns, prefix in namespaces:
+        for ns, prefix in longest_first:
             if iri.startswith(ns):
                 rest = iri[len(ns):]
                 if rest and "/" not in rest and "#" not in rest:
@@ -62,22 +63,24 @@ def trig_prefixes(ds: Dataset, iris: Iterable[str]) -> dict[str, str]:
     return dict(sorted(used.items()))
 
 
-def save_graph(ds: Dataset, out_dir: str | Path) -> Path:
-    """Serialise ``ds`` as ``out_dir/graph.trig``; returns the path.
+def save_quads(quads: Sequence[ox.Quad], out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
+    """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
-    The quads are written in sorted order (graph, subject, predicate, object) by Oxigraph's
-    TriG serialiser, so the same graph is the same bytes in every run.
+    Oxigraph serialises; the prefixes are written in name order, so sorted quads (see
+    :func:`ipkg.kg.quads.sort_quads`) are the same bytes in every run.
     """
-    from ..store.oxigraph import dataset_quads
-
-    quads = dataset_quads(ds)
     iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(ds, iris)) or b""
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, iris)) or b""
     lines = data.split(b"\n")
     head = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
     path = Path(out_dir) / GRAPH_FILE
     write_atomic(path, b"\n".join(sorted(lines[:head]) + lines[head:]))
     return path
+
+
+def save_graph(ds: Dataset, out_dir: str | Path) -> Path:
+    """Serialise ``ds`` as ``out_dir/graph.trig``, its quads sorted (see :func:`save_quads`); returns the path."""
+    return save_quads(dataset_quads(ds), out_dir, {prefix: str(ns) for prefix, ns in ds.namespaces()})
 
 
 def load_graph(location: str | Path) -> Dataset:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.namespace import XSD
+from rdflib import Dataset, Graph, Literal, URIRef, Variable  # Literal, URIRef: used by the examples
 from rdflib.query import Result
-from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError, QuerySyntaxError
+from ..kg.quads import dataset_quads, ox_to_rdflib, rdflib_to_ox
 from .base import Bindings, Store
 from .text import with_values
 
@@ -22,82 +21,6 @@ __all__ = ["OxigraphStore", "STORE_DIR", "write_store", "ox_to_rdflib", "rdflib_
 
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
-
-_XSD_STRING = str(XSD.string)
-
-
-
-def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
-    """An Oxigraph term as the rdflib term it stands for (``xsd:string`` literals become plain).
-
-    Examples
-    --------
-    >>> ox_to_rdflib(ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    rdflib.term.Literal('2', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
-    raise IpkgError(Errors.E009.format(reason=f"RDF-star term {term} is not supported"))
-
-
-def rdflib_to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as an Oxigraph term.
-
-    Examples
-    --------
-    >>> rdflib_to_ox(Literal("Tehran", lang="en"))
-    <Literal value=Tehran language=en>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise IpkgError(Errors.E009.format(reason=f"cannot bind {term!r}"))
-
-
-def dataset_quads(ds: Dataset) -> list[ox.Quad]:
-    """The quads of ``ds`` as Oxigraph quads, sorted by graph, subject, predicate and object.
-
-    A dataset made with ``default_union`` lists the triples of its named graphs once more as
-    its default graph's; those are left out.
-
-    Examples
-    --------
-    >>> from ipkg.kg import new_dataset
-    >>> ds = new_dataset()
-    >>> _ = ds.graph(URIRef("urn:g")).add((URIRef("urn:s"), URIRef("urn:p"), Literal("o")))
-    >>> dataset_quads(ds)
-    [<Quad subject=<NamedNode value=urn:s> predicate=<NamedNode value=urn:p> object=<Literal value=o datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>> graph_name=<NamedNode value=urn:g>>]
-    """
-    terms: dict[Identifier, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def conv(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        o = terms.get(term)
-        if o is None:
-            o = terms[term] = rdflib_to_ox(term)
-        return o
-
-    default = ds.default_graph.identifier
-    quads = []
-    for graph in ds.graphs():
-        name = ox.DefaultGraph() if graph.identifier == default else conv(graph.identifier)
-        quads.extend(ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in graph.triples((None, None, None)))
-    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    return quads
-
 
 class OxigraphStore(Store):
     """Oxigraph in memory (``path=None``) or on disk.
@@ -160,7 +83,7 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E003.format(path=path, reason=exc)) from None
         self.load_quads(quads)
 
-    def load_quads(self, quads: list[ox.Quad]) -> None:
+    def load_quads(self, quads: Sequence[ox.Quad]) -> None:
         """Add ``quads`` in bulk, and their triples to the default graph (the union of the named graphs)."""
         default = ox.DefaultGraph()
         self._store.bulk_extend(quads)
@@ -210,8 +133,8 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
     return res
 
 
-def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
-    """Write a fresh Oxigraph store of the TriG/N-Quads ``sources`` at ``folder``, replacing it whole.
+def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str | Path) -> Path:
+    """Write a fresh Oxigraph store of ``sources`` (TriG/N-Quads files, or lists of quads) at ``folder``, replacing it whole.
 
     The store is built in a new hidden folder beside ``folder``; ``folder`` is a symbolic link
     that is then swapped to it in one atomic rename. A process killed at any moment leaves
@@ -245,7 +168,10 @@ def write_store(sources: Iterable[str | Path], folder: str | Path) -> Path:
     try:
         store = OxigraphStore(target / "db")
         for src in sources:
-            store.load_file(src)
+            if isinstance(src, (str, Path)):
+                store.load_file(src)
+            else:
+                store.load_quads(src)
         store.oxigraph.flush()
         del store
     except BaseException:

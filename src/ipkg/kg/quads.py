@@ -1,0 +1,142 @@
+"""RDF terms and quads between rdflib and Oxigraph, and the order ipkg writes quads in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from ..errors import Errors, IpkgError
+
+__all__ = ["ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+_XSD_STRING = str(XSD.string)
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """``fn`` of a term, computed once per distinct term."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, term: Any) -> Any:
+        value = self[term] = self.fn(term)
+        return value
+
+
+def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
+    """An Oxigraph term as the rdflib term it stands for (``xsd:string`` literals become plain).
+
+    Examples
+    --------
+    >>> ox_to_rdflib(ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    rdflib.term.Literal('2', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+    raise IpkgError(Errors.E009.format(reason=f"RDF-star term {term} is not supported"))
+
+
+def rdflib_to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as an Oxigraph term.
+
+    Examples
+    --------
+    >>> rdflib_to_ox(Literal("Tehran", lang="en"))
+    <Literal value=Tehran language=en>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise IpkgError(Errors.E009.format(reason=f"cannot bind {term!r}"))
+
+
+def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` without repeats, sorted by graph, subject, predicate and object (as N-Quads terms).
+
+    Examples
+    --------
+    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
+    >>> len(sort_quads([q, q]))
+    1
+    """
+    return sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def dataset_quads(ds: Dataset) -> list[ox.Quad]:
+    """The quads of ``ds`` as Oxigraph quads, in :func:`sort_quads` order.
+
+    A dataset made with ``default_union`` lists the triples of its named graphs once more as
+    its default graph's; those are left out.
+
+    Examples
+    --------
+    >>> from ipkg.kg import new_dataset
+    >>> ds = new_dataset()
+    >>> _ = ds.graph(URIRef("urn:g")).add((URIRef("urn:s"), URIRef("urn:p"), Literal("o")))
+    >>> [str(q) for q in dataset_quads(ds)]
+    ['<urn:s> <urn:p> "o" <urn:g>']
+    """
+    conv = _Memo(rdflib_to_ox).__getitem__
+    default = ds.default_graph.identifier
+    quads: list[ox.Quad] = []
+    for graph in ds.graphs():
+        name = ox.DefaultGraph() if graph.identifier == default else conv(graph.identifier)
+        quads.extend(ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in graph.triples((None, None, None)))
+    return sort_quads(quads)
+
+
+def quads_to_dataset(quads: Iterable[ox.Quad], dataset: Dataset) -> Dataset:
+    """Add Oxigraph ``quads`` to an rdflib ``dataset``; returns it.
+
+    Examples
+    --------
+    >>> from ipkg.kg import new_dataset
+    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
+    >>> len(quads_to_dataset([q], new_dataset()))
+    1
+    """
+    conv = _Memo(ox_to_rdflib).__getitem__
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
+    for q in quads:
+        g = graphs.get(q.graph_name)
+        if g is None:
+            g = graphs[q.graph_name] = dataset.default_graph if isinstance(q.graph_name, ox.DefaultGraph) else dataset.graph(conv(q.graph_name))
+        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    return dataset
+
+
+def union_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """An rdflib graph of the distinct triples of ``quads``, whatever their graphs.
+
+    Examples
+    --------
+    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
+    >>> len(union_graph([q, ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("urn:h"))]))
+    1
+    """
+    conv = _Memo(ox_to_rdflib).__getitem__
+    g = Graph()
+    for s, p, o in {ox.Triple(q.subject, q.predicate, q.object) for q in quads}:
+        g.add((conv(s), conv(p), conv(o)))
+    return g
