@@ -171,3 +171,31 @@ def test_incremental_cli_flags(tmp_path):
     entries = _entries(out)
     r = _ipkg(*args, "--no-cache")
     assert r.returncode == 0 and "documents   1\n" in r.stdout and _entries(out) == entries
+
+
+def test_incremental_a_build_that_fails_midway_keeps_the_documents_it_finished(tmp_path):
+    """Each document's facts are cached as soon as it is processed, so a build stopped by an error keeps them."""
+    from spacy.language import Language
+
+    from ipkg.nlp import build_nlp
+
+    @Language.component("test_fail_on_marker")
+    def fail_on_marker(doc):
+        if "ZZFAIL" in doc.text:
+            raise RuntimeError("stopped on purpose")
+        return doc
+
+    nlp = build_nlp()
+    nlp.add_pipe("test_fail_on_marker", last=True)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, path in enumerate(SEED_FILES[:3]):
+        shutil.copy(path, docs / f"{i}-{path.name}")
+    (docs / "9-last.txt").write_text(VISIT + "ZZFAIL\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with pytest.raises(RuntimeError, match="stopped on purpose"):
+        build_graph([docs], nlp=nlp, cache=cache, jobs=1)
+    assert len(list(cache.glob("*.json"))) == 3
+    (docs / "9-last.txt").write_text(VISIT, encoding="utf-8")
+    _, summary = build_graph([docs], nlp=nlp, cache=cache, jobs=1)
+    assert (summary.documents, summary.processed, summary.from_cache) == (4, 1, 3)

@@ -242,19 +242,22 @@ def build_quads(
             parts.extend(split)
     if parts and nlp is None:
         nlp = build_nlp(config, model)
-    by_doc: dict[str, list[DocumentFacts]] = {}
+    expected = Counter(part.doc_id for part in parts)
+    pending: dict[str, list[DocumentFacts]] = {}
+    done: dict[str, DocumentFacts] = {}
     bar = Progress(len(parts), sys.stderr) if progress and parts else None
     for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None else [], start=1):
-        by_doc.setdefault(facts.doc_id, []).append(facts)
+        pending.setdefault(facts.doc_id, []).append(facts)
+        if len(pending[facts.doc_id]) == expected[facts.doc_id]:
+            doc = done[facts.doc_id] = merge_parts(pending.pop(facts.doc_id))
+            if store is not None:
+                store.put(keys[doc.doc_id], doc)  # at once: an interrupted build keeps what it did
         if bar is not None:
             bar.update(i, facts.doc_id)
     if bar is not None:
         bar.close()
-    docs = [cached[r.doc_id] if r.doc_id in cached else merge_parts(by_doc[r.doc_id]) for r in records if r.doc_id in cached or r.doc_id in by_doc]
+    docs = [cached.get(r.doc_id) or done[r.doc_id] for r in records if r.doc_id in cached or r.doc_id in done]
     if store is not None:
-        for d in docs:
-            if d.doc_id not in cached:
-                store.put(keys[d.doc_id], d)
         store.prune(keep=set(keys.values()))
     resolved = resolve(docs)
     quads = facts_to_quads(resolved)
