@@ -199,3 +199,36 @@ def test_incremental_a_build_that_fails_midway_keeps_the_documents_it_finished(t
     (docs / "9-last.txt").write_text(VISIT, encoding="utf-8")
     _, summary = build_graph([docs], nlp=nlp, cache=cache, jobs=1)
     assert (summary.documents, summary.processed, summary.from_cache) == (4, 1, 3)
+
+
+def _store_quads(folder):
+    from ipkg.store import OxigraphStore
+
+    return {str(q) for q in OxigraphStore(folder, read_only=True).oxigraph}
+
+
+def test_incremental_store_rewrites_only_changed_graphs_and_equals_a_fresh_store(tmp_path):
+    """Adding, changing and removing a document patch the store in place of rewriting it; the
+    result holds the same quads (named and default graph) as a store written whole."""
+    from ipkg.store import write_store
+    from ipkg.kg.io import load_graph
+    from ipkg.kg.quads import dataset_quads
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in SEED_FILES:
+        shutil.copy(path, docs / path.name)
+    out = tmp_path / "out"
+    build([docs], out)
+    first = _store_quads(out / "oxigraph")
+    (docs / "zz-new.txt").write_text(VISIT, encoding="utf-8")
+    build([docs], out)
+    added = _store_quads(out / "oxigraph")
+    assert len(added) > len(first)
+    for change in (lambda: (docs / "zz-new.txt").write_text(SAME_VISIT, encoding="utf-8"), lambda: (docs / "zz-new.txt").unlink()):
+        change()
+        build([docs], out)
+        fresh = write_store([dataset_quads(load_graph(out))], tmp_path / "fresh")
+        assert _store_quads(out / "oxigraph") == _store_quads(fresh)
+    assert _store_quads(out / "oxigraph") == first
+    assert len(list(out.glob(".oxigraph-*"))) == 1

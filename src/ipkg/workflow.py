@@ -27,7 +27,7 @@ from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
-from .store import STORE_DIR, OxigraphStore, Store, write_store
+from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
@@ -349,7 +349,9 @@ def build(
         there instead of processing them again (see :func:`build_graph`). The output is the
         same bytes either way.
     rebuild : bool
-        Process every document even if ``out/cache`` holds it, and refresh the cache.
+        Process every document even if ``out/cache`` holds it, refresh the cache, and write the
+        store whole (otherwise only the named graphs that changed are rewritten, see
+        :func:`ipkg.store.update_store`).
     jobs : int, optional
         Processes for the NLP pass (see :func:`extract_facts`).
 
@@ -373,7 +375,11 @@ def build(
         graph_path = save_quads(quads, out, namespaces())
         summary.graph_path = str(graph_path)
         if embedded:
-            summary.store_path = str(write_store([quads], out / STORE_DIR))
+            if rebuild:
+                write_store([quads], out / STORE_DIR)
+            else:
+                update_store(quads, out / STORE_DIR)
+            summary.store_path = str(out / STORE_DIR)
             view = OxigraphStore(out / STORE_DIR, read_only=True)
         else:
             view = OxigraphStore()
@@ -426,9 +432,9 @@ class Background:
         try:
             ok, value = self._conn.recv()
         except EOFError:
-            raise IpkgError(Errors.E032.format(task=getattr(self.fn, "__name__", "task"), code=self._proc.exitcode)) from None
-        finally:
             self._proc.join()
+            raise IpkgError(Errors.E032.format(task=getattr(self.fn, "__name__", "task"), code=self._proc.exitcode)) from None
+        self._proc.join()
         if not ok:
             raise value
         return value

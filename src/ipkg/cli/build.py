@@ -21,7 +21,7 @@ def build_cli(
     config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (default: the bundled one)."),
     model: Optional[str] = typer.Option(None, "--model", help="A statistical spaCy pipeline to build on ('auto', a name or a path)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Process every document again instead of taking unchanged ones from OUT/cache (which is refreshed)."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Process every document again instead of taking unchanged ones from OUT/cache (which is refreshed), and write the store whole."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write OUT/cache: process every document."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for the NLP pass (default: 2 on a machine with 2+ cores once the input is large enough, else 1)."),
     max_size: float = typer.Option(MAX_BYTES / 1_000_000, "--max-size", help="Refuse input files larger than this many megabytes.", min=0),
@@ -43,8 +43,8 @@ def build_cli(
 
     The facts of each document are kept in OUT/cache: a rebuild processes only the documents
     that are new or changed (or all of them when the pipeline config, the model, the ontology
-    and lexicon files or ipkg changed) and redoes resolution and RDF for all; the output is the
-    same bytes as a full build's.
+    and lexicon files or ipkg changed) and redoes resolution and RDF for all, rewriting only the
+    named graphs of the store that changed; the output is the same as a full build's.
 
     Example: ipkg build seeds --out out
     """

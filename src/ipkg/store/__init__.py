@@ -10,10 +10,10 @@ from pathlib import Path
 from ..errors import Errors, IpkgError
 from .base import Bindings, Store
 from .memory import MemoryStore
-from .oxigraph import STORE_DIR, OxigraphStore, write_store
+from .oxigraph import STORE_DIR, OxigraphStore, update_store, write_store
 from .remote import RemoteStore
 
-__all__ = ["Bindings", "Store", "MemoryStore", "OxigraphStore", "RemoteStore", "STORE_DIR", "open_store", "write_store"]
+__all__ = ["Bindings", "Store", "MemoryStore", "OxigraphStore", "RemoteStore", "STORE_DIR", "open_store", "update_store", "write_store"]
 
 
 def open_store(location: str | Path, *, engine: str = "auto") -> Store:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef, Variable  # Literal, URIRef: used by the examples
@@ -17,7 +20,7 @@ from ..kg.quads import dataset_quads, ox_to_rdflib, rdflib_to_ox
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["OxigraphStore", "STORE_DIR", "write_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
+__all__ = ["OxigraphStore", "STORE_DIR", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
 
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
@@ -89,6 +92,19 @@ class OxigraphStore(Store):
         self._store.bulk_extend(quads)
         self._store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)])
 
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Sequence[ox.Quad]]) -> None:
+        """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
+        keep the default graph (the union) in step."""
+        default = ox.DefaultGraph()
+        dropped: set[ox.Triple] = set()
+        for name, quads in graphs.items():
+            dropped.update(ox.Triple(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, name))
+            self._store.remove_graph(name)
+            self._store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)])
+        for t in dropped:
+            if all(isinstance(q.graph_name, ox.DefaultGraph) for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                self._store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+
     def query(self, text: str, bindings: Bindings | None = None) -> Result:
         try:
             answer = self._store.query(with_values(text, bindings or {}))
@@ -154,9 +170,100 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str |
     >>> len(OxigraphStore(write_store([out / "g.nq"], out / "oxigraph"), read_only=True))
     1
     """
+
+    def fill(store: OxigraphStore) -> None:
+        for src in sources:
+            if isinstance(src, (str, Path)):
+                store.load_file(src)
+            else:
+                store.load_quads(src)
+
+    _swap_in(Path(folder), fill)
+    return Path(folder)
+
+
+DIGESTS = "graphs.json"
+
+
+def graph_digests(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    """A SHA-256 per named graph of ``quads``, over its quads in order (N-Quads terms).
+
+    Examples
+    --------
+    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
+    >>> list(graph_digests([q]))
+    ['<urn:g>']
+    """
+    hashes: dict[str, Any] = {}
+    for q in quads:
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            name = str(q.graph_name)
+            h = hashes.get(name)
+            if h is None:
+                h = hashes[name] = hashlib.sha256()
+            h.update(str(q).encode("utf-8") + b"\n")
+    return {name: h.hexdigest() for name, h in sorted(hashes.items())}
+
+
+def update_store(quads: Sequence[ox.Quad], folder: str | Path) -> int | None:
+    """Make the store at ``folder`` hold exactly ``quads``, rewriting only the named graphs that changed.
+
+    Beside the store, ``graphs.json`` keeps a digest of each named graph as it was written. The
+    live store is copied (by hard links: a checkpoint) into a new hidden folder, the graphs whose
+    digest changed are replaced there (and the default graph, the union, follows), and the copy
+    is swapped in as :func:`write_store` does, with the same guarantee against a kill at any
+    moment. Without a store and its digests at ``folder``, or when more than a fifth of the
+    graphs changed (a bulk load is then faster), it writes the store whole.
+
+    Returns
+    -------
+    int or None
+        How many named graphs were added, changed or removed; ``None`` if the store was written whole.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
+    >>> q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))
+    >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(10)]
+    >>> update_store(quads, folder) is None
+    True
+    >>> update_store([*quads[1:], q("urn:c", "urn:g10")], folder)
+    2
+    >>> update_store([*quads[1:], q("urn:c", "urn:g10")], folder)
+    0
+    >>> len(OxigraphStore(folder, read_only=True))
+    10
+    """
+    folder = Path(folder)
+    digests = graph_digests(quads)
+    live = folder.resolve() if folder.is_symlink() else None
+    try:
+        before = json.loads((live.parent / DIGESTS).read_text(encoding="utf-8")) if live is not None else None
+    except (OSError, ValueError):
+        before = None
+    changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
+    if not isinstance(before, dict) or len(changed) > max(len(digests), len(before)) // 5:
+        _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
+        return None
+    if changed:
+        wanted = set(changed)
+        graphs: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {_graph_name(n): [] for n in changed}
+        for q in quads:
+            if not isinstance(q.graph_name, ox.DefaultGraph) and str(q.graph_name) in wanted:
+                graphs[q.graph_name].append(q)
+        _swap_in(folder, lambda store: store.replace_graphs(graphs), copy_of=live, digests=digests)
+    return len(changed)
+
+
+def _graph_name(text: str) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text[1:-1])
+
+
+def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path | None = None, digests: dict[str, str] | None = None) -> None:
+    """Build a store with ``fill`` (on a checkpoint of ``copy_of``, or empty) in a new hidden folder, with ``digests`` beside it, and point the link ``folder`` at it."""
     from ..kg.io import current_umask
 
-    folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{folder.name}-"
     live = folder.resolve() if folder.is_symlink() else None
@@ -166,14 +273,14 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str |
     target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
     target.chmod(0o777 & ~current_umask())
     try:
+        if copy_of is not None:
+            ox.Store.read_only(str(copy_of)).backup(str(target / "db"))
         store = OxigraphStore(target / "db")
-        for src in sources:
-            if isinstance(src, (str, Path)):
-                store.load_file(src)
-            else:
-                store.load_quads(src)
+        fill(store)
         store.oxigraph.flush()
         del store
+        if digests is not None:
+            (target / DIGESTS).write_text(json.dumps(digests, indent=0) + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -185,4 +292,3 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str |
     os.replace(link, folder)
     if live is not None and live.parent != target:
         shutil.rmtree(live.parent, ignore_errors=True)
-    return folder
