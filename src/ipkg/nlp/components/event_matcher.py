@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_nominals, load_speech_verbs, load_triggers, Trigger
 from ..annotations import EventMention, Mention, doc_text
+from .anchored import AnchoredMatcher
 from .cleaner import junk_mask
 
 __all__ = ["ArgumentFinder", "EventMatcher", "compile_pattern"]
@@ -506,9 +506,7 @@ class EventMatcher(ArgumentFinder):
         self.kinds = load_event_kinds(folder)
         self.triggers: tuple[Trigger, ...] = load_triggers(folder)
         self.gaz = load_gazetteer(folder)
-        self.matcher = Matcher(nlp.vocab)
-        for idx, trig in enumerate(self.triggers):
-            self.matcher.add(str(idx), [compile_pattern(trig.pattern)])
+        self.matcher = AnchoredMatcher(nlp.vocab, [compile_pattern(t.pattern) for t in self.triggers], extension="ipkg_in_date")
         if not Doc.has_extension("ipkg_events"):
             Doc.set_extension("ipkg_events", default=None)
         if not Token.has_extension("ipkg_in_date"):
@@ -516,13 +514,13 @@ class EventMatcher(ArgumentFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
-        for i, flag in enumerate(self._in_date):
-            doc[i]._.ipkg_in_date = flag
+        for tok, flag in zip(doc, self._in_date):
+            tok._.ipkg_in_date = flag
         junk = self._junk
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
-        for match_id, s, e in self.matcher(doc):
-            by_span.setdefault((s, e), []).append(self.triggers[int(doc.vocab.strings[match_id])])
+        for idx, s, e in self.matcher(doc, self._in_date):
+            by_span.setdefault((s, e), []).append(self.triggers[idx])
         spans = sorted(by_span, key=lambda se: (se[0], -(se[1] - se[0])))
         chosen: list[tuple[int, int]] = []
         last = -1
