@@ -118,6 +118,8 @@ class ActorLinker:
         self.speech = load_speech_verbs(ontology)
         self.demonyms = self.gaz.demonyms()
         self.anaphoric = self.gaz.anaphoric()
+        self.form_order = {form: i for i, form in enumerate(self.anaphoric)}
+        self.form_sizes = sorted({len(form.split()) for form in self.anaphoric})
         self.offices = PhraseMatcher(nlp.vocab, attr="LOWER")
         for iri, office in self.gaz.offices.items():
             self.offices.add(iri, [nlp.make_doc(f) for f in office.forms])
@@ -553,13 +555,13 @@ class ActorLinker:
     def _possessed(self, doc: Doc, m: Mention, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> Mention | None:
         """ "Pakistan's Senate" -> the Senate of Pakistan; "Pakistan's top leaders" -> Pakistan."""
         j = m.end + 1
-        for form, keys in self.anaphoric.items():
-            toks = form.split()
-            if doc[j : j + len(toks)].text == form:
-                owned = [k for k in keys if self.gaz.entries[k].part_of == m.key]
-                if len(owned) == 1:
-                    e = self.gaz.entries[owned[0]]
-                    return Mention(m.start, j + len(toks), j, j + len(toks), e.iri, e.label, e.type, form, "possessive")
+        here = {(doc[j : j + size].text, size) for size in self.form_sizes}
+        for form in sorted((f for f, size in here if f in self.form_order and len(f.split()) == size), key=self.form_order.__getitem__):
+            size = len(form.split())
+            owned = [k for k in self.anaphoric[form] if self.gaz.entries[k].part_of == m.key]
+            if len(owned) == 1:
+                e = self.gaz.entries[owned[0]]
+                return Mention(m.start, j + size, j, j + size, e.iri, e.label, e.type, form, "possessive")
         k = j
         while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha and doc[k].lower_ not in _FUNCTION_WORDS:
             k += 1
