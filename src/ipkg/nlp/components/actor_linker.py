@@ -229,13 +229,9 @@ class ActorLinker:
         # 1. titled persons: [possessor|demonym] (office|rank|filler)+ [of|to ORG] [,] NAME
         i = 0
         while i < n:
-            if taken[i] or junk[i]:
-                i += 1
-                continue
-            if is_person_ent(i):
-                i += 1
-                continue
-            if i not in offices and i not in ents and lowers[i] not in _TITLE_OPENERS and texts[i] not in self.demonyms:
+            cue = i in offices or i in ents or texts[i] in self.demonyms
+            opens = lowers[i] in _TITLE_OPENERS and i + 1 < n and ((i + 1) in offices or lowers[i + 1] in _TITLE_OPENERS or texts[i + 1] == "-")
+            if taken[i] or junk[i] or not (cue or opens) or is_person_ent(i):
                 i += 1
                 continue
             start = i
