@@ -229,9 +229,9 @@ class ActorLinker:
         # 1. titled persons: [possessor|demonym] (office|rank|filler)+ [of|to ORG] [,] NAME
         i = 0
         while i < n:
-            cue = i in offices or i in ents or texts[i] in self.demonyms
+            named = i in offices or i in ents or texts[i] in self.demonyms
             opens = lowers[i] in _TITLE_OPENERS and i + 1 < n and ((i + 1) in offices or lowers[i + 1] in _TITLE_OPENERS or texts[i + 1] == "-")
-            if taken[i] or junk[i] or not (cue or opens) or is_person_ent(i):
+            if taken[i] or junk[i] or not (named or opens) or is_person_ent(i):
                 i += 1
                 continue
             start = i

@@ -531,10 +531,10 @@ class EventMatcher(ArgumentFinder):
         out_spans: list[Span] = []
         text = doc_text(doc)
         first_seen: dict[str, int] = {}
-        for a, b in sentence_bounds(doc):
-            if b - a >= 8:
-                span = doc[a:b]
-                first_seen.setdefault(" ".join(text[span.start_char : span.end_char].split()), a)
+        for first, end in sentence_bounds(doc):
+            if end - first >= 8:
+                span = doc[first:end]
+                first_seen.setdefault(" ".join(text[span.start_char : span.end_char].split()), first)
         for s, e in chosen:
             if any(junk[s:e]) or quoted[s] or any(s <= m.start < e and m.type != "Place" and not (m.end < e and doc[m.end].text in ("'s", "’s")) for m in self._mentions):
                 continue
