@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir
-from ..annotations import Mention, PositionMention
+from ..annotations import Mention, PositionMention, sentence_bounds, token_lowers, token_texts
 from .cleaner import junk_mask
 
 __all__ = ["ActorLinker", "load_tenures", "new_actor_key"]
@@ -62,6 +62,7 @@ _WORD_NUMBERS = {"a", "an", "the", "this", "that"}
 _GLUED = re.compile(r"[^\w'’]")
 _DETERMINERS = {"the", "a", "an", "other", "many", "some", "several", "all", "these", "those", "both", "most", "few", "each", "every", "no"}
 _NEGATING_PREFIXES = {"non"}
+_TITLE_OPENERS = _TITLE_FILLER | set(_STATUS) | {"its"}
 
 
 def new_actor_key(type_: str, label: str) -> str:
@@ -118,6 +119,8 @@ class ActorLinker:
         self.speech = load_speech_verbs(ontology)
         self.demonyms = self.gaz.demonyms()
         self.anaphoric = self.gaz.anaphoric()
+        self.form_order = {form: i for i, form in enumerate(self.anaphoric)}
+        self.form_sizes = sorted({len(form.split()) for form in self.anaphoric})
         self.offices = PhraseMatcher(nlp.vocab, attr="LOWER")
         for iri, office in self.gaz.offices.items():
             self.offices.add(iri, [nlp.make_doc(f) for f in office.forms])
@@ -173,11 +176,12 @@ class ActorLinker:
         n = len(doc)
         sent_of = [0] * n
         sent_end_of = [n] * n
-        for k, sent in enumerate(doc.sents):
-            for t in sent:
-                sent_of[t.i] = k
-                sent_end_of[t.i] = sent.end
+        for k, (s_start, s_end) in enumerate(sentence_bounds(doc)):
+            sent_of[s_start:s_end] = [k] * (s_end - s_start)
+            sent_end_of[s_start:s_end] = [s_end] * (s_end - s_start)
         junk = self._junk = junk_mask(doc)
+        texts = token_texts(doc)
+        lowers = token_lowers(doc)
         ents = {
             e.start: e
             for e in doc.ents
@@ -192,7 +196,7 @@ class ActorLinker:
                 offices[o_start] = (o_end, doc.vocab.strings[match_id])
         name_stops = {k for k, (_, iri) in offices.items() if not self.gaz.offices[iri].is_rank}
         self._yield_to_offices(doc, ents, offices)
-        self._institutions(doc, ents, offices, junk)
+        self._institutions(doc, ents, offices, junk, texts)
         mentions: list[Mention] = []
         positions: list[PositionMention] = []
         taken = [False] * n
@@ -225,10 +229,9 @@ class ActorLinker:
         # 1. titled persons: [possessor|demonym] (office|rank|filler)+ [of|to ORG] [,] NAME
         i = 0
         while i < n:
-            if taken[i] or junk[i]:
-                i += 1
-                continue
-            if is_person_ent(i):
+            named = i in offices or i in ents or texts[i] in self.demonyms
+            opens = lowers[i] in _TITLE_OPENERS and i + 1 < n and ((i + 1) in offices or lowers[i + 1] in _TITLE_OPENERS or texts[i + 1] == "-")
+            if taken[i] or junk[i] or not (named or opens) or is_person_ent(i):
                 i += 1
                 continue
             start = i
@@ -334,9 +337,9 @@ class ActorLinker:
 
         # 3. unknown speakers: "Khalid noted", "according to Gaurav Arya"
         for i in range(n):
-            if taken[i] or junk[i] or not _NAME_TOKEN.match(doc[i].text) or doc[i].is_stop:
+            if taken[i] or junk[i] or not _NAME_TOKEN.match(texts[i]) or doc[i].is_stop:
                 continue
-            if i > 0 and (_NAME_TOKEN.match(doc[i - 1].text) and not doc[i - 1].is_sent_start and not taken[i - 1]):
+            if i > 0 and (_NAME_TOKEN.match(texts[i - 1]) and not doc[i - 1].is_sent_start and not taken[i - 1]):
                 continue
             se = sent_end_of[i]
             end = self._name_run(doc, i, 3, se)
@@ -382,7 +385,7 @@ class ActorLinker:
                 continue
             add(Mention(fs, fe, fs, fe, key, label, type_, doc[fs:fe].text, "short"))
         for i in range(n):
-            if taken[i] or junk[i] or doc[i].text not in surname_keys:
+            if taken[i] or junk[i] or texts[i] not in surname_keys:
                 continue
             key = self._resolve_short(doc[i].text, i, mentions, surname_keys)
             if key is not None:
@@ -391,7 +394,7 @@ class ActorLinker:
 
         # 5. states behind demonyms: "Iranian officials", "the Israeli aggression"
         for i in range(n):
-            if taken[i] or junk[i] or doc[i].text not in self.demonyms:
+            if taken[i] or junk[i] or texts[i] not in self.demonyms:
                 continue
             j = i + 1
             states = [self.demonyms[doc[i].text]]
@@ -486,7 +489,7 @@ class ActorLinker:
             return e.id_, e.start
         return None, s
 
-    def _institutions(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]], junk: list[bool]) -> None:
+    def _institutions(self, doc: Doc, ents: dict[int, Span], offices: dict[int, tuple[int, str]], junk: list[bool], texts: list[str]) -> None:
         """Add to ``ents`` the institutions named by a short form that the context resolves.
 
         "Chinese foreign ministry" / "Iran's Foreign Ministry" -> the ministry that is part of
@@ -501,7 +504,7 @@ class ActorLinker:
         known = [self.gaz.entries[e.id_] for e in ents.values() if e.id_ in self.gaz.entries]
         states = {e.id_ for e in ents.values() if e.label_ == "State"}
         states |= {x for entry in known for x in (entry.capital_of, entry.nationality) if x}
-        states |= {self.demonyms[t.text] for t in doc if t.text in self.demonyms}
+        states |= {self.demonyms[t] for t in texts if t in self.demonyms}
         in_office = {k for s0, (e0, _) in offices.items() for k in range(s0, e0)}
         exact = {(s, e): doc.vocab.strings[m] for m, s, e in self.short_forms(doc)}
         found = [(s, e, doc.vocab.strings[m]) for m, s, e in self.owned_forms(doc)]
@@ -553,13 +556,13 @@ class ActorLinker:
     def _possessed(self, doc: Doc, m: Mention, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> Mention | None:
         """ "Pakistan's Senate" -> the Senate of Pakistan; "Pakistan's top leaders" -> Pakistan."""
         j = m.end + 1
-        for form, keys in self.anaphoric.items():
-            toks = form.split()
-            if doc[j : j + len(toks)].text == form:
-                owned = [k for k in keys if self.gaz.entries[k].part_of == m.key]
-                if len(owned) == 1:
-                    e = self.gaz.entries[owned[0]]
-                    return Mention(m.start, j + len(toks), j, j + len(toks), e.iri, e.label, e.type, form, "possessive")
+        here = {(doc[j : j + size].text, size) for size in self.form_sizes}
+        for form in sorted((f for f, size in here if f in self.form_order and len(f.split()) == size), key=self.form_order.__getitem__):
+            size = len(form.split())
+            owned = [k for k in self.anaphoric[form] if self.gaz.entries[k].part_of == m.key]
+            if len(owned) == 1:
+                e = self.gaz.entries[owned[0]]
+                return Mention(m.start, j + size, j, j + size, e.iri, e.label, e.type, form, "possessive")
         k = j
         while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha and doc[k].lower_ not in _FUNCTION_WORDS:
             k += 1

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import load_boilerplate
+from ..annotations import doc_text
 
 __all__ = ["Cleaner", "classify_lines", "detect_script_language", "junk_mask"]
 
@@ -155,22 +156,25 @@ class Cleaner:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for start, end, reason in classify_lines(doc.text):
+        mask = [False] * len(doc)
+        for start, end, reason in classify_lines(doc_text(doc)):
             span = doc.char_span(start, end, label=reason, alignment_mode="expand")
             if span is None or not len(span):
                 continue
             spans.append(span)
             for tok in span:
                 tok._.ipkg_junk = True
+            mask[span.start : span.end] = [True] * len(span)
         doc.spans[JUNK_KEY] = spans
+        doc.user_data[_MASK_KEY] = mask
         return doc
 
 
 def junk_mask(doc: Doc) -> list[bool]:
     """One flag per token: True where the cleaner marked it (all False if it did not run).
 
-    Every later component asks; the mask is read from the tokens once per Doc and kept in
-    ``doc.user_data`` (the cleaner runs first and nothing changes the marks after it).
+    Every later component asks; the cleaner keeps the mask in ``doc.user_data`` (nothing changes
+    the marks after it), else it is read from the tokens once per Doc and kept there.
     """
     if not Token.has_extension("ipkg_junk"):
         return [False] * len(doc)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..annotations import doc_text
 from .cleaner import junk_mask
 
 __all__ = ["DateMention", "find_dates", "DateRecognizer"]
@@ -204,7 +205,7 @@ class DateRecognizer:
         mentions = []
         spans: list[Span] = []
         junk = junk_mask(doc)
-        for d in find_dates(doc.text, doc._.ipkg_published):
+        for d in find_dates(doc_text(doc), doc._.ipkg_published):
             span = doc.char_span(d.start, d.end, label=d.iso or "", alignment_mode="expand")
             if span is None or any(junk[span.start : span.end]):
                 continue

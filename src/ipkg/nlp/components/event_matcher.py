@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_nominals, load_speech_verbs, load_triggers, Trigger
-from ..annotations import EventMention, Mention, doc_text
+from ..annotations import EventMention, Mention, doc_text, sentence_bounds
+from .anchored import AnchoredMatcher
 from .cleaner import junk_mask
 
 __all__ = ["ArgumentFinder", "EventMatcher", "compile_pattern"]
@@ -113,29 +113,25 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
 
 
 def _quote_mask(doc: Doc) -> list[bool]:
-    """True for tokens inside quotation marks, paired per line."""
+    """True for tokens inside quotation marks, paired per line (a line ends where
+    ``str.splitlines`` ends one)."""
     mask = [False] * len(doc)
-    for line_start, line in _lines(doc_text(doc)):
-        opened: int | None = None
-        for m in re.finditer(r'["“”]', line):
-            ch, pos = m.group(), line_start + m.start()
-            if opened is None and ch != "”":
-                opened = pos
-            elif opened is not None and ch != "“":
-                span = doc.char_span(opened, pos + 1, alignment_mode="expand")
-                if span is not None and (pos - opened) > 40:
-                    for t in span:
-                        mask[t.i] = True
-                opened = None
+    opened: int | None = None
+    for m in _QUOTE_OR_LINE_END.finditer(doc_text(doc)):
+        ch, pos = m.group(), m.start()
+        if ch not in _QUOTES:
+            opened = None
+        elif opened is None and ch != "”":
+            opened = pos
+        elif opened is not None and ch != "“":
+            span = doc.char_span(opened, pos + 1, alignment_mode="expand") if pos - opened > 40 else None
+            if span is not None:
+                mask[span.start : span.end] = [True] * len(span)
+            opened = None
     return mask
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for raw in text.splitlines(keepends=True):
-        out.append((pos, raw))
-        pos += len(raw)
-    return out
+_QUOTE_OR_LINE_END = re.compile(r'["“”\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
 
 
 class ArgumentFinder:
@@ -506,9 +502,7 @@ class EventMatcher(ArgumentFinder):
         self.kinds = load_event_kinds(folder)
         self.triggers: tuple[Trigger, ...] = load_triggers(folder)
         self.gaz = load_gazetteer(folder)
-        self.matcher = Matcher(nlp.vocab)
-        for idx, trig in enumerate(self.triggers):
-            self.matcher.add(str(idx), [compile_pattern(trig.pattern)])
+        self.matcher = AnchoredMatcher(nlp.vocab, [compile_pattern(t.pattern) for t in self.triggers], extension="ipkg_in_date")
         if not Doc.has_extension("ipkg_events"):
             Doc.set_extension("ipkg_events", default=None)
         if not Token.has_extension("ipkg_in_date"):
@@ -517,12 +511,13 @@ class EventMatcher(ArgumentFinder):
     def __call__(self, doc: Doc) -> Doc:
         self._setup(doc)
         for i, flag in enumerate(self._in_date):
-            doc[i]._.ipkg_in_date = flag
+            if flag:
+                doc[i]._.ipkg_in_date = True
         junk = self._junk
         quoted = _quote_mask(doc)
         by_span: dict[tuple[int, int], list[Trigger]] = {}
-        for match_id, s, e in self.matcher(doc):
-            by_span.setdefault((s, e), []).append(self.triggers[int(doc.vocab.strings[match_id])])
+        for idx, s, e in self.matcher(doc, self._in_date):
+            by_span.setdefault((s, e), []).append(self.triggers[idx])
         spans = sorted(by_span, key=lambda se: (se[0], -(se[1] - se[0])))
         chosen: list[tuple[int, int]] = []
         last = -1
@@ -534,15 +529,17 @@ class EventMatcher(ArgumentFinder):
         self._events = events
         self._orphans: list[EventMention] = []
         out_spans: list[Span] = []
+        text = doc_text(doc)
         first_seen: dict[str, int] = {}
-        for sent in doc.sents:
-            if len(sent) >= 8:
-                first_seen.setdefault(" ".join(sent.text.split()), sent.start)
+        for first, end in sentence_bounds(doc):
+            if end - first >= 8:
+                span = doc[first:end]
+                first_seen.setdefault(" ".join(text[span.start_char : span.end_char].split()), first)
         for s, e in chosen:
             if any(junk[s:e]) or quoted[s] or any(s <= m.start < e and m.type != "Place" and not (m.end < e and doc[m.end].text in ("'s", "’s")) for m in self._mentions):
                 continue
             sent = doc[s].sent
-            if first_seen.get(" ".join(sent.text.split()), sent.start) != sent.start:
+            if first_seen.get(" ".join(text[sent.start_char : sent.end_char].split()), sent.start) != sent.start:
                 continue
             left = [t.lower_ for t in doc[max(sent.start, s - 3) : s]]
             ordinal = any(t.lower_ in _ORDINAL for t in doc[max(sent.start, s - 7) : s])

@@ -7,11 +7,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import load_figure_words, load_gazetteer, load_speech_verbs, ontology_dir
-from ..annotations import FigureMention, Mention, QuoteMention, doc_text
+from ..annotations import FigureMention, Mention, QuoteMention, doc_text, sentence_bounds
 from .cleaner import junk_mask
 from .event_matcher import _NUMBER_WORDS, ArgumentFinder
 
@@ -43,7 +44,7 @@ class _FigureLexicon:
         by_class: dict[str, dict[str, str]] = {}
         for word, cls, value in words:
             by_class.setdefault(cls, {})[word.lower()] = value
-        self.money = [(w, v) for w, c, v in words if c == "money"]
+        self.money = [(re.compile(rf"\b{re.escape(w)}\b"), v) for w, c, v in words if c == "money"]
         self.counts = by_class.get("count", {})
         self.fates = by_class.get("fate", {})
         per = by_class.get("per", {})
@@ -125,10 +126,12 @@ def find_figures(text: str, words: tuple[tuple[str, str, str], ...]) -> list[Fig
     """
     lex = _lexicon(words)
     out: list[FigureMention] = []
-    lower = text.lower()
-    keywords = [(k.start(), k.end(), v) for w, v in lex.money for k in re.finditer(rf"\b{re.escape(w)}\b", lower)]
+    keywords: list[tuple[int, int, str]] | None = None
     taken: list[tuple[int, int]] = []
     for m in lex.amount.finditer(text):
+        if keywords is None:
+            lower = text.lower()
+            keywords = [(k.start(), k.end(), v) for rx, v in lex.money for k in rx.finditer(lower)]
         value = _number(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1)
         cur = "PKR" if m.group("cur").startswith(("Rs", "PKR")) else "USD"
         money_label = _nearest(keywords, m.start(), m.end())
@@ -190,11 +193,14 @@ class RelationRules(ArgumentFinder):
         doc._.ipkg_quotes = self._quotes(doc, junk)
         figures: list[FigureMention] = []
         seen: set[tuple[str, float, str]] = set()
-        for sent in doc.sents:
-            if all(junk[t.i] for t in sent if not t.is_space):
+        text = doc_text(doc)
+        spaces = doc.to_array(IS_SPACE).tolist() if len(doc) else []
+        for a, b in sentence_bounds(doc):
+            if all(junk[i] for i in range(a, b) if not spaces[i]):
                 continue
+            sent = doc[a:b]
             date = self._figure_date(sent)
-            for f in find_figures(sent.text, self.figure_words):
+            for f in find_figures(text[sent.start_char : sent.end_char], self.figure_words):
                 f.start += sent.start_char
                 f.end += sent.start_char
                 span = doc.char_span(f.start, f.end, alignment_mode="expand")

@@ -5,10 +5,11 @@ starts in lower case."""
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..annotations import token_texts
 from .cleaner import junk_mask
 
 __all__ = ["Sentencizer"]
@@ -25,39 +26,39 @@ class Sentencizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
+        n = len(doc)
+        if not n:
             return doc
         junk = junk_mask(doc)
+        texts = token_texts(doc)
+        flags = doc.to_array([IS_SPACE, SPACY]).tolist()
         # Collected and set in one from_array: ``token.is_sent_start = ...`` scans the whole Doc
         # for a parse on every call, which made long documents quadratic.
-        starts = [False] * len(doc)
+        starts = [False] * n
         depth = 0
         boundary = True
         start_at = -1
-        for i, tok in enumerate(doc):
+        for i, text in enumerate(texts):
             if i == start_at:
                 boundary = True
-            if tok.is_space:
+            if flags[i][0]:
                 starts[i] = boundary
-                if "\n" in tok.text:
+                if "\n" in text:
                     boundary, depth = True, 0
                 continue
             starts[i] = boundary
             boundary = False
-            if tok.text == "(":
+            if text == "(":
                 depth += 1
-            elif tok.text == ")":
+            elif text == ")":
                 depth = max(0, depth - 1)
-            if "\n" in tok.whitespace_:
-                boundary, depth = True, 0
-                continue
-            if tok.text in _FINAL and depth == 0:
+            if text in _FINAL and depth == 0:
                 j = i + 1
-                while j < len(doc) and (doc[j].text in _CLOSE or junk[j]) and not doc[j - 1].whitespace_:
+                while j < n and (texts[j] in _CLOSE or junk[j]) and not flags[j - 1][1]:
                     j += 1
-                if j < len(doc):
-                    nxt = doc[j]
-                    if nxt.is_space or nxt.text[:1].isupper() or nxt.text[:1].isdigit() or nxt.text in _OPEN:
+                if j < n:
+                    nxt = texts[j]
+                    if flags[j][0] or nxt[:1].isupper() or nxt[:1].isdigit() or nxt in _OPEN:
                         start_at = j
         values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
         doc.from_array([SENT_START], values.reshape(-1, 1))  # type: ignore[arg-type]
