@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Dataset
 from spacy.language import Language
 
@@ -20,9 +19,9 @@ from .errors import Errors, IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
-from .kg.build import bind_namespaces, facts_to_quads, namespaces, new_dataset
+from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.io import save_quads
-from .kg.quads import quads_to_dataset
+from .kg.quads import NQuads, quads_to_dataset
 from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
@@ -31,7 +30,7 @@ from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
-__all__ = ["BuildSummary", "build", "build_graph", "build_quads", "extract_facts", "push"]
+__all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
 PARALLEL_MIN_CHARS = 400_000
 """Less text than this is processed in one process: starting a second one would cost more than it saves."""
@@ -157,7 +156,7 @@ def extract_facts(nlp: Language, records: list[TextRecord], *, jobs: int | None 
         _WORKER_NLP = None
 
 
-def build_quads(
+def _build(
     paths: Iterable[str | Path],
     *,
     config: str | Path | None = None,
@@ -170,14 +169,77 @@ def build_quads(
     cache: str | Path | None = None,
     rebuild: bool = False,
     jobs: int | None = None,
-) -> tuple[list[ox.Quad], BuildSummary]:
-    """Build the knowledge graph of the documents under ``paths`` in memory, as sorted Oxigraph quads.
+) -> tuple[NQuads, BuildSummary]:
+    """What :func:`build_graph` and :func:`build` share: the graph as N-Quads text (see
+    :class:`ipkg.kg.quads.NQuads`), which takes a fraction of the time and memory of an rdflib
+    dataset. The summary's ``triples`` is left to the caller."""
+    problems = [] if problems is None else problems
+    records = list(iter_records(paths, problems, max_bytes=max_bytes))
+    store = FactsCache(cache) if cache is not None else None
+    fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
+    keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
+    cached: dict[str, DocumentFacts] = {}
+    parts: list[TextRecord] = []
+    for record in records:
+        split = split_record(record, part_chars)
+        if len(split) > 1:
+            line = max(len(line) for line in record.text.splitlines())
+            problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
+        hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
+        if hit is not None and hit.doc_id == record.doc_id:
+            cached[record.doc_id] = hit
+        else:
+            parts.extend(split)
+    if parts and nlp is None:
+        nlp = build_nlp(config, model)
+    expected = Counter(part.doc_id for part in parts)
+    pending: dict[str, list[DocumentFacts]] = {}
+    done: dict[str, DocumentFacts] = {}
+    bar = Progress(len(parts), sys.stderr) if progress and parts else None
+    for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None else [], start=1):
+        pending.setdefault(facts.doc_id, []).append(facts)
+        if len(pending[facts.doc_id]) == expected[facts.doc_id]:
+            doc = done[facts.doc_id] = merge_parts(pending.pop(facts.doc_id))
+            if store is not None:
+                store.put(keys[doc.doc_id], doc)  # at once: an interrupted build keeps what it did
+        if bar is not None:
+            bar.update(i, facts.doc_id)
+    if bar is not None:
+        bar.close()
+    docs = [cached.get(r.doc_id) or done[r.doc_id] for r in records if r.doc_id in cached or r.doc_id in done]
+    if store is not None:
+        store.prune(keep=set(keys.values()))
+    resolved = resolve(docs)
+    quads = facts_to_nquads(resolved)
+    kinds = load_event_kinds()
+    summary = BuildSummary(
+        documents=len(docs),
+        processed=len(docs) - len(cached),
+        from_cache=len(cached) if store is not None else None,
+        sentences=sum(d.sentences for d in docs),
+        actors=len(resolved.actors),
+        events=len(resolved.events),
+        events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
+        problems=problems,
+    )
+    return quads, summary
 
-    :func:`build_graph` gives the same graph as an rdflib dataset; quads take a fraction of the
-    time and memory, which counts for archives of thousands of documents.
 
-    Files that cannot be read are left out and reported in ``summary.problems`` (see
-    :func:`ipkg.ingest.iter_records`); texts longer than ``part_chars`` are processed in parts.
+def build_graph(
+    paths: Iterable[str | Path],
+    *,
+    config: str | Path | None = None,
+    model: str | None = None,
+    progress: bool = False,
+    nlp: Language | None = None,
+    problems: list[Problem] | None = None,
+    max_bytes: int = MAX_BYTES,
+    part_chars: int = PART_CHARS,
+    cache: str | Path | None = None,
+    rebuild: bool = False,
+    jobs: int | None = None,
+) -> tuple[Dataset, BuildSummary]:
+    """Build the knowledge graph of the documents under ``paths`` in memory, as an rdflib dataset.
 
     Parameters
     ----------
@@ -217,97 +279,21 @@ def build_quads(
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
     >>> _ = (folder / "b.txt").write_bytes(bytes(range(256)))
-    >>> quads, summary = build_quads([folder])
+    >>> ds, summary = build_graph([folder])
     >>> summary.documents, summary.events, summary.failed
     (1, 1, 1)
     >>> summary.problems[0].reason
     'binary file (NUL bytes), not text'
-    """
-    problems = [] if problems is None else problems
-    records = list(iter_records(paths, problems, max_bytes=max_bytes))
-    store = FactsCache(cache) if cache is not None else None
-    fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
-    keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
-    cached: dict[str, DocumentFacts] = {}
-    parts: list[TextRecord] = []
-    for record in records:
-        split = split_record(record, part_chars)
-        if len(split) > 1:
-            line = max(len(line) for line in record.text.splitlines())
-            problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
-        hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
-        if hit is not None and hit.doc_id == record.doc_id:
-            cached[record.doc_id] = hit
-        else:
-            parts.extend(split)
-    if parts and nlp is None:
-        nlp = build_nlp(config, model)
-    expected = Counter(part.doc_id for part in parts)
-    pending: dict[str, list[DocumentFacts]] = {}
-    done: dict[str, DocumentFacts] = {}
-    bar = Progress(len(parts), sys.stderr) if progress and parts else None
-    for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None else [], start=1):
-        pending.setdefault(facts.doc_id, []).append(facts)
-        if len(pending[facts.doc_id]) == expected[facts.doc_id]:
-            doc = done[facts.doc_id] = merge_parts(pending.pop(facts.doc_id))
-            if store is not None:
-                store.put(keys[doc.doc_id], doc)  # at once: an interrupted build keeps what it did
-        if bar is not None:
-            bar.update(i, facts.doc_id)
-    if bar is not None:
-        bar.close()
-    docs = [cached.get(r.doc_id) or done[r.doc_id] for r in records if r.doc_id in cached or r.doc_id in done]
-    if store is not None:
-        store.prune(keep=set(keys.values()))
-    resolved = resolve(docs)
-    quads = facts_to_quads(resolved)
-    kinds = load_event_kinds()
-    summary = BuildSummary(
-        documents=len(docs),
-        processed=len(docs) - len(cached),
-        from_cache=len(cached) if store is not None else None,
-        sentences=sum(d.sentences for d in docs),
-        actors=len(resolved.actors),
-        events=len(resolved.events),
-        events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
-        triples=len({ox.Triple(q.subject, q.predicate, q.object) for q in quads}),
-        problems=problems,
-    )
-    return quads, summary
-
-
-def build_graph(
-    paths: Iterable[str | Path],
-    *,
-    config: str | Path | None = None,
-    model: str | None = None,
-    progress: bool = False,
-    nlp: Language | None = None,
-    problems: list[Problem] | None = None,
-    max_bytes: int = MAX_BYTES,
-    part_chars: int = PART_CHARS,
-    cache: str | Path | None = None,
-    rebuild: bool = False,
-    jobs: int | None = None,
-) -> tuple[Dataset, BuildSummary]:
-    """Build the knowledge graph of the documents under ``paths`` in memory, as an rdflib dataset.
-
-    The parameters are those of :func:`build_quads`.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "a.txt").write_text("Iran was the first country to recognize Pakistan in 1947.")
-    >>> ds, summary = build_graph([folder])
     >>> len(ds) == summary.triples
     True
     """
-    quads, summary = build_quads(
+    quads, summary = _build(
         paths, config=config, model=model, progress=progress, nlp=nlp, problems=problems, max_bytes=max_bytes,
         part_chars=part_chars, cache=cache, rebuild=rebuild, jobs=jobs,
     )
-    return quads_to_dataset(quads, bind_namespaces(new_dataset())), summary
+    ds = quads_to_dataset(quads, bind_namespaces(new_dataset()))
+    summary.triples = len(ds)
+    return ds, summary
 
 
 def build(
@@ -360,7 +346,7 @@ def build(
     BuildSummary
     """
     out = Path(out)
-    quads, summary = build_quads(
+    quads, summary = _build(
         paths,
         config=config,
         model=model,
@@ -387,6 +373,7 @@ def build(
         if remote is not None:
             remote.load(quads_to_dataset(quads, new_dataset()))
             summary.pushed_to = getattr(remote, "endpoint", remote.kind)
+        summary.triples = view.default_size()
         network = graph_to_actor_network(view)
         view.close()
         net = actor_network_to_pyvis(network, aliases=actor_names(network))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Identifier
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..facts.model import Evidence
@@ -13,9 +14,9 @@ from ..facts.resolve import Resolved
 from ..resources import load_event_kinds, ontology_dir
 from .mint import ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
 from .namespace import IPKG, IPKGID
-from .quads import OxTerm, _Memo, quads_to_dataset, rdflib_to_ox, sort_quads
+from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox
 
-__all__ = ["facts_to_graph", "facts_to_quads", "ontology_quads", "new_dataset", "ONTOLOGY_FILES", "namespaces", "bind_namespaces"]
+__all__ = ["facts_to_graph", "facts_to_nquads", "facts_to_quads", "ontology_quads", "new_dataset", "ONTOLOGY_FILES", "namespaces", "bind_namespaces"]
 
 ONTOLOGY_FILES = ("ipkg.ttl", "events.ttl", "offices.ttl")
 
@@ -31,25 +32,49 @@ def new_dataset() -> Dataset:
     return ds
 
 
-class _Quads:
-    """Quads under construction, with each term converted to Oxigraph's once."""
+class _Lines:
+    """N-Quads lines under construction, per graph; each term written once as N-Triples text by Oxigraph."""
 
     def __init__(self) -> None:
-        self.quads: list[ox.Quad] = []
-        self.term = _Memo(rdflib_to_ox)
-        self.iri = _Memo(ox.NamedNode)
+        self.lines: dict[str, list[str]] = {}
+        self.iris: set[str] = set()
+        self.term = _Memo(self._term)
+        self.iri = _Memo(self._iri)
 
-    def add(self, g: ox.NamedNode, s: ox.NamedNode, p: URIRef, o: OxTerm) -> None:
-        self.quads.append(ox.Quad(s, self.term[p], o, g))
+    def _iri(self, value: str) -> str:
+        self.iris.add(value)
+        return str(ox.NamedNode(value))
 
-    def evidence(self, g: ox.NamedNode, ev: Evidence) -> ox.NamedNode:
-        node = self.term[evidence_iri(ev.doc_id, ev.start, ev.end)]
+    def _term(self, term: Identifier) -> str:
+        o = rdflib_to_ox(term)
+        if isinstance(o, ox.NamedNode):
+            self.iris.add(o.value)
+        return str(o)
+
+    def graph(self, iri: URIRef) -> str:
+        name = self.iri[str(iri)]
+        self.lines.setdefault(name, [])
+        return name
+
+    def add(self, g: str, s: str, p: URIRef, o: str) -> None:
+        self.lines[g].append(f"{s} {self.term[p]} {o} {g} .\n")
+
+    def node(self, iri: URIRef) -> str:
+        return self.iri[str(iri)]
+
+    def evidence(self, g: str, ev: Evidence) -> str:
+        node = self.node(evidence_iri(ev.doc_id, ev.start, ev.end))
         self.add(g, node, RDF.type, self.term[IPKG.Evidence])
-        self.add(g, node, IPKG.document, self.term[document_iri(ev.doc_id)])
-        self.add(g, node, IPKG.sentence, ox.Literal(ev.sentence))
-        self.add(g, node, IPKG.startOffset, ox.Literal(ev.start))
-        self.add(g, node, IPKG.endOffset, ox.Literal(ev.end))
+        self.add(g, node, IPKG.document, self.node(document_iri(ev.doc_id)))
+        self.add(g, node, IPKG.sentence, _literal(ev.sentence))
+        self.add(g, node, IPKG.startOffset, _literal(ev.start))
+        self.add(g, node, IPKG.endOffset, _literal(ev.end))
         return node
+
+
+def _literal(value: str | int, language: str | None = None) -> str:
+    """A literal as N-Triples text (a plain string, a language-tagged string or an xsd:integer)."""
+    return str(ox.Literal(value, language=language) if language else ox.Literal(value))
 
 
 def ontology_quads() -> tuple[list[ox.Quad], dict[str, str]]:
@@ -78,8 +103,8 @@ def namespaces() -> dict[str, str]:
     return {**ontology_quads()[1], **ours}
 
 
-def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:
-    """Write resolved facts as RDF quads (Oxigraph terms), in :func:`ipkg.kg.quads.sort_quads` order.
+def facts_to_nquads(resolved: Resolved) -> NQuads:
+    """Write resolved facts as RDF: N-Quads text per named graph (see :class:`ipkg.kg.quads.NQuads`).
 
     Parameters
     ----------
@@ -88,63 +113,67 @@ def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:
 
     Returns
     -------
-    list of pyoxigraph.Quad
+    NQuads
         Graph ``id:graph/ontology`` with the ontology, event types and offices, and one named
         graph per document with the facts it supports and their evidence.
 
     Examples
     --------
     >>> from ipkg.facts import resolve
-    >>> {str(q.graph_name) for q in facts_to_quads(resolve([]))}
-    {'<https://w3id.org/ipkg/id/graph/ontology>'}
+    >>> list(facts_to_nquads(resolve([])).graphs)
+    ['<https://w3id.org/ipkg/id/graph/ontology>']
     """
-    out = _Quads()
-    out.quads.extend(ontology_quads()[0])
-    term, iri, add = out.term, out.iri, out.add
+    out = _Lines()
+    onto = out.graph(ONTOLOGY_GRAPH)
+    for q in ontology_quads()[0]:
+        out.lines[onto].append(f"{q} .\n")
+        out.iris.update(t.value for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode))
+    term, add = out.term, out.add
+    iri = out.iri
     kinds = load_event_kinds()
-    graphs = {d.doc_id: term[graph_iri(d.doc_id)] for d in resolved.documents}
+    graphs = {d.doc_id: out.graph(graph_iri(d.doc_id)) for d in resolved.documents}
 
     for d in resolved.documents:
         g = graphs[d.doc_id]
-        doc = term[document_iri(d.doc_id)]
+        doc = out.node(document_iri(d.doc_id))
         add(g, doc, RDF.type, term[IPKG.Document])
-        add(g, doc, DCTERMS.identifier, ox.Literal(d.doc_id))
-        add(g, doc, RDFS.label, ox.Literal(d.title or d.doc_id))
+        add(g, doc, DCTERMS.identifier, _literal(d.doc_id))
+        add(g, doc, RDFS.label, _literal(d.title or d.doc_id))
         if d.title:
-            add(g, doc, DCTERMS.title, ox.Literal(d.title))
+            add(g, doc, DCTERMS.title, _literal(d.title))
         if d.url:
-            add(g, doc, DCTERMS.source, ox.Literal(d.url))
+            add(g, doc, DCTERMS.source, _literal(d.url))
         if d.kind:
-            add(g, doc, IPKG.genre, ox.Literal(d.kind))
+            add(g, doc, IPKG.genre, _literal(d.kind))
         if d.published:
             add(g, doc, DCTERMS.issued, term[date_literal(d.published)])
         for p in d.passages:
-            node = term[IPKGID[f"passage/{graph_iri(d.doc_id).split('/')[-1]}/{p.start}-{p.end}"]]
+            node = out.node(IPKGID[f"passage/{graph_iri(d.doc_id).split('/')[-1]}/{p.start}-{p.end}"])
             add(g, doc, IPKG.passage, node)
             add(g, node, RDF.type, term[IPKG.Passage])
-            add(g, node, IPKG.reason, ox.Literal(p.reason.split(":")[0]))
+            add(g, node, IPKG.reason, _literal(p.reason.split(":")[0]))
             if p.reason.startswith("lang:"):
-                add(g, node, DCTERMS.language, ox.Literal(p.reason.split(":", 1)[1]))
-            add(g, node, IPKG.startOffset, ox.Literal(p.start))
-            add(g, node, IPKG.endOffset, ox.Literal(p.end))
-            add(g, node, IPKG.text, ox.Literal(p.text))
+                add(g, node, DCTERMS.language, _literal(p.reason.split(":", 1)[1]))
+            add(g, node, IPKG.startOffset, _literal(p.start))
+            add(g, node, IPKG.endOffset, _literal(p.end))
+            add(g, node, IPKG.text, _literal(p.text))
 
     for key, actor in resolved.actors.items():
         node = iri[key]
         for doc_id in sorted(resolved.actor_docs.get(key, ())):
             g = graphs[doc_id]
             add(g, node, RDF.type, term[IPKG[actor.type]])
-            add(g, node, SKOS.prefLabel, ox.Literal(actor.label, language="en"))
+            add(g, node, SKOS.prefLabel, _literal(actor.label, "en"))
             if actor.wikidata:
                 add(g, node, SKOS.exactMatch, iri[actor.wikidata])
             for surface in sorted(actor.aliases.get(doc_id, ())):
-                add(g, node, SKOS.altLabel, ox.Literal(surface, language="en"))
+                add(g, node, SKOS.altLabel, _literal(surface, "en"))
 
     for ev in resolved.events:
         node = iri[ev.iri]
         kind = kinds[ev.kind]
         names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
-        label = ox.Literal(f"{kind.label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
+        label = _literal(f"{kind.label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
         for m in ev.mentions:
             g = graphs[m.evidence.doc_id]
             add(g, node, RDF.type, term[IPKG.Event])
@@ -162,49 +191,61 @@ def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:
             if ev.end_date:
                 add(g, node, IPKG.endDate, term[date_literal(ev.end_date)])
             if ev.casualties is not None:
-                add(g, node, IPKG.casualties, ox.Literal(ev.casualties))
+                add(g, node, IPKG.casualties, _literal(ev.casualties))
             if ev.denies:
                 add(g, node, IPKG.denies, iri[ev.denies])
             add(g, node, IPKG.evidence, out.evidence(g, m.evidence))
 
     for person, pos in resolved.positions:
         org = pos.org.key if pos.org else ""
-        node = term[node_iri("position", person, pos.office, org)]
+        node = out.node(node_iri("position", person, pos.office, org))
         g = graphs[pos.evidence.doc_id]
         add(g, node, RDF.type, term[IPKG.Position])
         add(g, node, IPKG.holder, iri[person])
         add(g, node, IPKG.office, iri[pos.office])
-        add(g, node, RDFS.label, ox.Literal(f"{resolved.actors[person].label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
+        add(g, node, RDFS.label, _literal(f"{resolved.actors[person].label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
         if pos.org:
             add(g, node, IPKG.organization, iri[pos.org.key])
-        add(g, node, IPKG.status, ox.Literal(pos.status))
+        add(g, node, IPKG.status, _literal(pos.status))
         if pos.date:
             add(g, node, IPKG.date, term[date_literal(pos.date)])
         add(g, node, IPKG.evidence, out.evidence(g, pos.evidence))
 
     for speaker, q in resolved.quotes:
-        node = term[node_iri("quote", speaker, " ".join(q.text.split()))]
+        node = out.node(node_iri("quote", speaker, " ".join(q.text.split())))
         g = graphs[q.evidence.doc_id]
         add(g, node, RDF.type, term[IPKG.Quote])
         add(g, node, IPKG.speaker, iri[speaker])
-        add(g, node, IPKG.text, ox.Literal(q.text))
-        add(g, node, IPKG.startOffset, ox.Literal(q.start))
-        add(g, node, IPKG.endOffset, ox.Literal(q.end))
+        add(g, node, IPKG.text, _literal(q.text))
+        add(g, node, IPKG.startOffset, _literal(q.start))
+        add(g, node, IPKG.endOffset, _literal(q.end))
         if q.date:
             add(g, node, IPKG.date, term[date_literal(q.date)])
         add(g, node, IPKG.evidence, out.evidence(g, q.evidence))
 
     for f in resolved.figures:
-        node = term[node_iri("figure", f.label, repr(f.value), f.unit, f.date)]
+        node = out.node(node_iri("figure", f.label, repr(f.value), f.unit, f.date))
         g = graphs[f.evidence.doc_id]
         add(g, node, RDF.type, term[IPKG.Figure])
-        add(g, node, RDFS.label, ox.Literal(f.label))
+        add(g, node, RDFS.label, _literal(f.label))
         add(g, node, IPKG.value, term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
-        add(g, node, IPKG.unit, ox.Literal(f.unit))
+        add(g, node, IPKG.unit, _literal(f.unit))
         if f.date:
             add(g, node, IPKG.date, term[date_literal(f.date)])
         add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
-    return sort_quads(out.quads)
+    return NQuads(out.lines, out.iris)
+
+
+def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:
+    """The quads of :func:`facts_to_nquads`, as Oxigraph quads in graph, subject, predicate, object order.
+
+    Examples
+    --------
+    >>> from ipkg.facts import resolve
+    >>> {str(q.graph_name) for q in facts_to_quads(resolve([]))}
+    {'<https://w3id.org/ipkg/id/graph/ontology>'}
+    """
+    return list(facts_to_nquads(resolved))
 
 
 def facts_to_graph(resolved: Resolved, dataset: Dataset | None = None) -> Dataset:
@@ -231,7 +272,7 @@ def facts_to_graph(resolved: Resolved, dataset: Dataset | None = None) -> Datase
     True
     """
     ds = bind_namespaces(dataset if dataset is not None else new_dataset())
-    return quads_to_dataset(facts_to_quads(resolved), ds)
+    return quads_to_dataset(facts_to_nquads(resolved), ds)
 
 
 def bind_namespaces(ds: Dataset) -> Dataset:

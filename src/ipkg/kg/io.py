@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +12,7 @@ from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
-from .quads import dataset_quads
+from .quads import NQuads, dataset_quads
 
 __all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "save_quads", "write_atomic", "current_umask"]
 
@@ -63,24 +63,25 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     return dict(sorted(used.items()))
 
 
-def save_quads(quads: Sequence[ox.Quad], out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
+def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
     """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
-    Oxigraph serialises; the prefixes are written in name order, so sorted quads (see
-    :func:`ipkg.kg.quads.sort_quads`) are the same bytes in every run.
+    Oxigraph serialises; the prefixes are written in name order, so the same quads are the same
+    bytes in every run.
     """
-    iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, iris)) or b""
-    lines = data.split(b"\n")
-    head = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+    data = ox.serialize(iter(quads), format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, quads.iris)) or b""
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.index(b"\n", end) + 1
+    head = b"".join(sorted(data[:end].splitlines(keepends=True)))
     path = Path(out_dir) / GRAPH_FILE
-    write_atomic(path, b"\n".join(sorted(lines[:head]) + lines[head:]))
+    write_atomic(path, head + data[end:] if end else data)
     return path
 
 
 def save_graph(ds: Dataset, out_dir: str | Path) -> Path:
     """Serialise ``ds`` as ``out_dir/graph.trig``, its quads sorted (see :func:`save_quads`); returns the path."""
-    return save_quads(dataset_quads(ds), out_dir, {prefix: str(ns) for prefix, ns in ds.namespaces()})
+    return save_quads(NQuads.from_quads(dataset_quads(ds)), out_dir, {prefix: str(ns) for prefix, ns in ds.namespaces()})
 
 
 def load_graph(location: str | Path) -> Dataset:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -12,7 +12,7 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
+__all__ = ["NQuads", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = str(XSD.string)
@@ -28,6 +28,50 @@ class _Memo(dict):  # type: ignore[type-arg]
     def __missing__(self, term: Any) -> Any:
         value = self[term] = self.fn(term)
         return value
+
+
+class NQuads:
+    """A dataset as N-Quads text: per named graph, its distinct lines in sorted order, the graphs in
+    the order of their names; with the IRIs it uses.
+
+    Text takes about a third of the memory of as many :class:`pyoxigraph.Quad` objects (each holds
+    its own copies of its terms), and Oxigraph parses it in bulk. Iterating gives the quads.
+
+    Parameters
+    ----------
+    lines : mapping of str to iterable of str
+        Graph term (``<iri>``) -> N-Quads lines of that graph (each ending ``" .\\n"``).
+    iris : iterable of str
+        The IRIs the lines use (their prefixes are chosen from these when writing TriG).
+
+    Examples
+    --------
+    >>> nq = NQuads({"<urn:g>": ['<urn:s> <urn:p> "o" <urn:g> .\\n'] * 2}, ["urn:s", "urn:p", "urn:g"])
+    >>> len(nq), [str(q) for q in nq]
+    (1, ['<urn:s> <urn:p> "o" <urn:g>'])
+    """
+
+    def __init__(self, lines: Mapping[str, Iterable[str]], iris: Iterable[str]) -> None:
+        self.graphs: dict[str, bytes] = {g: "".join(sorted(set(lines[g]))).encode("utf-8") for g in sorted(lines)}
+        self.iris = frozenset(iris)
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> NQuads:
+        """The text of Oxigraph ``quads`` (those of the default graph are left out)."""
+        lines: dict[str, list[str]] = {}
+        iris: set[str] = set()
+        for q in quads:
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                lines.setdefault(str(q.graph_name), []).append(f"{q} .\n")
+                iris.update(t.value for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode))
+        return cls(lines, iris)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for chunk in self.graphs.values():
+            yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+
+    def __len__(self) -> int:
+        return sum(chunk.count(b"\n") for chunk in self.graphs.values())
 
 
 def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:

@@ -9,21 +9,22 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef, Variable  # Literal, URIRef: used by the examples
+from rdflib import Dataset, Graph, Literal, URIRef, Variable  # noqa: F401  (Literal, URIRef: the examples use them)
 from rdflib.query import Result
 
 from ..errors import Errors, IpkgError, QuerySyntaxError
-from ..kg.quads import dataset_quads, ox_to_rdflib, rdflib_to_ox
+from ..kg.quads import NQuads, dataset_quads, ox_to_rdflib, rdflib_to_ox
 from .base import Bindings, Store
 from .text import with_values
 
 __all__ = ["OxigraphStore", "STORE_DIR", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
 
+
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
+
 
 class OxigraphStore(Store):
     """Oxigraph in memory (``path=None``) or on disk.
@@ -86,13 +87,13 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E003.format(path=path, reason=exc)) from None
         self.load_quads(quads)
 
-    def load_quads(self, quads: Sequence[ox.Quad]) -> None:
-        """Add ``quads`` in bulk, and their triples to the default graph (the union of the named graphs)."""
+    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add ``quads`` (a list, or an :class:`~ipkg.kg.quads.NQuads` that can be read twice) in bulk, and their triples to the default graph (the union of the named graphs)."""
         default = ox.DefaultGraph()
         self._store.bulk_extend(quads)
-        self._store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)])
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Sequence[ox.Quad]]) -> None:
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad]]) -> None:
         """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
         keep the default graph (the union) in step."""
         default = ox.DefaultGraph()
@@ -100,6 +101,7 @@ class OxigraphStore(Store):
         for name, quads in graphs.items():
             dropped.update(ox.Triple(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, name))
             self._store.remove_graph(name)
+            quads = list(quads)
             self._store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)])
         for t in dropped:
             if all(isinstance(q.graph_name, ox.DefaultGraph) for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
@@ -149,8 +151,8 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
     return res
 
 
-def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str | Path) -> Path:
-    """Write a fresh Oxigraph store of ``sources`` (TriG/N-Quads files, or lists of quads) at ``folder``, replacing it whole.
+def write_store(sources: Iterable[str | Path | Sequence[ox.Quad] | NQuads], folder: str | Path) -> Path:
+    """Write a fresh Oxigraph store of ``sources`` (TriG/N-Quads files, lists of quads or :class:`~ipkg.kg.quads.NQuads`) at ``folder``, replacing it whole.
 
     The store is built in a new hidden folder beside ``folder``; ``folder`` is a symbolic link
     that is then swapped to it in one atomic rename. A process killed at any moment leaves
@@ -185,27 +187,7 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad]], folder: str |
 DIGESTS = "graphs.json"
 
 
-def graph_digests(quads: Iterable[ox.Quad]) -> dict[str, str]:
-    """A SHA-256 per named graph of ``quads``, over its quads in order (N-Quads terms).
-
-    Examples
-    --------
-    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
-    >>> list(graph_digests([q]))
-    ['<urn:g>']
-    """
-    hashes: dict[str, Any] = {}
-    for q in quads:
-        if not isinstance(q.graph_name, ox.DefaultGraph):
-            name = str(q.graph_name)
-            h = hashes.get(name)
-            if h is None:
-                h = hashes[name] = hashlib.sha256()
-            h.update(str(q).encode("utf-8") + b"\n")
-    return {name: h.hexdigest() for name, h in sorted(hashes.items())}
-
-
-def update_store(quads: Sequence[ox.Quad], folder: str | Path) -> int | None:
+def update_store(quads: NQuads, folder: str | Path) -> int | None:
     """Make the store at ``folder`` hold exactly ``quads``, rewriting only the named graphs that changed.
 
     Beside the store, ``graphs.json`` keeps a digest of each named graph as it was written. The
@@ -226,17 +208,17 @@ def update_store(quads: Sequence[ox.Quad], folder: str | Path) -> int | None:
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
     >>> q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))
     >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(10)]
-    >>> update_store(quads, folder) is None
+    >>> update_store(NQuads.from_quads(quads), folder) is None
     True
-    >>> update_store([*quads[1:], q("urn:c", "urn:g10")], folder)
+    >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder)
     2
-    >>> update_store([*quads[1:], q("urn:c", "urn:g10")], folder)
+    >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder)
     0
     >>> len(OxigraphStore(folder, read_only=True))
     10
     """
     folder = Path(folder)
-    digests = graph_digests(quads)
+    digests = {name: hashlib.sha256(chunk).hexdigest() for name, chunk in quads.graphs.items()}
     live = folder.resolve() if folder.is_symlink() else None
     try:
         before = json.loads((live.parent / DIGESTS).read_text(encoding="utf-8")) if live is not None else None
@@ -247,11 +229,7 @@ def update_store(quads: Sequence[ox.Quad], folder: str | Path) -> int | None:
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
         return None
     if changed:
-        wanted = set(changed)
-        graphs: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {_graph_name(n): [] for n in changed}
-        for q in quads:
-            if not isinstance(q.graph_name, ox.DefaultGraph) and str(q.graph_name) in wanted:
-                graphs[q.graph_name].append(q)
+        graphs = {_graph_name(n): ox.parse(quads.graphs.get(n, b""), format=ox.RdfFormat.N_QUADS) for n in changed}
         _swap_in(folder, lambda store: store.replace_graphs(graphs), copy_of=live, digests=digests)
     return len(changed)
 
