@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Identifier
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..facts.model import Evidence
-from ..facts.resolve import Resolved
+from ..facts.model import DocumentFacts, Evidence, FigureFact, PositionFact, QuoteFact
+from ..facts.resolve import Resolved, ResolvedActor, ResolvedEvent
 from ..resources import load_event_kinds, ontology_dir
 from .mint import ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
 from .namespace import IPKG, IPKGID
-from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox
+from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox, sorted_chunk
 
 __all__ = ["facts_to_graph", "facts_to_nquads", "facts_to_quads", "ontology_quads", "new_dataset", "ONTOLOGY_FILES", "namespaces", "bind_namespaces"]
 
@@ -37,6 +38,7 @@ class _Lines:
 
     def __init__(self) -> None:
         self.lines: dict[str, list[str]] = {}
+        self.chunks: dict[str, bytes] = {}
         self.iris: set[str] = set()
         self.term = _Memo(self._term)
         self.iri = _Memo(self._iri)
@@ -55,6 +57,10 @@ class _Lines:
         name = self.iri[str(iri)]
         self.lines.setdefault(name, [])
         return name
+
+    def finish(self, g: str) -> None:
+        """Make graph ``g``'s lines a chunk (:func:`ipkg.kg.quads.sorted_chunk`) and let them go."""
+        self.chunks[g] = sorted_chunk(self.lines.pop(g))
 
     def add(self, g: str, s: str, p: URIRef, o: str) -> None:
         self.lines[g].append(f"{s} {self.term[p]} {o} {g} .\n")
@@ -128,112 +134,145 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
     for q in ontology_quads()[0]:
         out.lines[onto].append(f"{q} .\n")
         out.iris.update(t.value for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode))
-    term, add = out.term, out.add
-    iri = out.iri
+    out.finish(onto)
     kinds = load_event_kinds()
-    graphs = {d.doc_id: out.graph(graph_iri(d.doc_id)) for d in resolved.documents}
+    actors_of: dict[str, list[str]] = {}
+    for key in resolved.actors:
+        for doc_id in resolved.actor_docs.get(key, ()):
+            actors_of.setdefault(doc_id, []).append(key)
+    mentions_of: dict[str, list[tuple[ResolvedEvent, Any]]] = {}
+    for ev in resolved.events:
+        for m in ev.mentions:
+            mentions_of.setdefault(m.evidence.doc_id, []).append((ev, m))
+    positions_of: dict[str, list[tuple[str, PositionFact]]] = {}
+    for person, pos in resolved.positions:
+        positions_of.setdefault(pos.evidence.doc_id, []).append((person, pos))
+    quotes_of: dict[str, list[tuple[str, QuoteFact]]] = {}
+    for speaker, q in resolved.quotes:
+        quotes_of.setdefault(q.evidence.doc_id, []).append((speaker, q))
+    figures_of: dict[str, list[FigureFact]] = {}
+    for f in resolved.figures:
+        figures_of.setdefault(f.evidence.doc_id, []).append(f)
+    labels: dict[str, str] = {}
 
     for d in resolved.documents:
-        g = graphs[d.doc_id]
-        doc = out.node(document_iri(d.doc_id))
-        add(g, doc, RDF.type, term[IPKG.Document])
-        add(g, doc, DCTERMS.identifier, _literal(d.doc_id))
-        add(g, doc, RDFS.label, _literal(d.title or d.doc_id))
-        if d.title:
-            add(g, doc, DCTERMS.title, _literal(d.title))
-        if d.url:
-            add(g, doc, DCTERMS.source, _literal(d.url))
-        if d.kind:
-            add(g, doc, IPKG.genre, _literal(d.kind))
-        if d.published:
-            add(g, doc, DCTERMS.issued, term[date_literal(d.published)])
-        for p in d.passages:
-            node = out.node(IPKGID[f"passage/{graph_iri(d.doc_id).split('/')[-1]}/{p.start}-{p.end}"])
-            add(g, doc, IPKG.passage, node)
-            add(g, node, RDF.type, term[IPKG.Passage])
-            add(g, node, IPKG.reason, _literal(p.reason.split(":")[0]))
-            if p.reason.startswith("lang:"):
-                add(g, node, DCTERMS.language, _literal(p.reason.split(":", 1)[1]))
-            add(g, node, IPKG.startOffset, _literal(p.start))
-            add(g, node, IPKG.endOffset, _literal(p.end))
-            add(g, node, IPKG.text, _literal(p.text))
+        g = out.graph(graph_iri(d.doc_id))
+        _document(out, g, d)
+        for key in actors_of.get(d.doc_id, ()):
+            _actor(out, g, key, resolved.actors[key], d.doc_id)
+        for ev, m in mentions_of.get(d.doc_id, ()):
+            if ev.iri not in labels:
+                names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
+                labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
+            _event(out, g, ev, m.evidence, kinds[ev.kind], labels[ev.iri])
+        for person, pos in positions_of.get(d.doc_id, ()):
+            _position(out, g, person, resolved.actors[person].label, pos)
+        for speaker, q in quotes_of.get(d.doc_id, ()):
+            _quote(out, g, speaker, q)
+        for f in figures_of.get(d.doc_id, ()):
+            _figure(out, g, f)
+        out.finish(g)
+    return NQuads(out.chunks, out.iris)
 
-    for key, actor in resolved.actors.items():
-        node = iri[key]
-        for doc_id in sorted(resolved.actor_docs.get(key, ())):
-            g = graphs[doc_id]
-            add(g, node, RDF.type, term[IPKG[actor.type]])
-            add(g, node, SKOS.prefLabel, _literal(actor.label, "en"))
-            if actor.wikidata:
-                add(g, node, SKOS.exactMatch, iri[actor.wikidata])
-            for surface in sorted(actor.aliases.get(doc_id, ())):
-                add(g, node, SKOS.altLabel, _literal(surface, "en"))
 
-    for ev in resolved.events:
-        node = iri[ev.iri]
-        kind = kinds[ev.kind]
-        names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
-        label = _literal(f"{kind.label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
-        for m in ev.mentions:
-            g = graphs[m.evidence.doc_id]
-            add(g, node, RDF.type, term[IPKG.Event])
-            add(g, node, RDFS.label, label)
-            add(g, node, IPKG.kind, iri[kind.iri])
-            add(g, node, IPKG.eventType, iri[kind.cameo_iri])
-            for a in ev.actors:
-                add(g, node, IPKG.actor, iri[a])
-            for t in ev.targets:
-                add(g, node, IPKG.target, iri[t])
-            if ev.place:
-                add(g, node, IPKG.place, iri[ev.place])
-            if ev.date:
-                add(g, node, IPKG.date, term[date_literal(ev.date)])
-            if ev.end_date:
-                add(g, node, IPKG.endDate, term[date_literal(ev.end_date)])
-            if ev.casualties is not None:
-                add(g, node, IPKG.casualties, _literal(ev.casualties))
-            if ev.denies:
-                add(g, node, IPKG.denies, iri[ev.denies])
-            add(g, node, IPKG.evidence, out.evidence(g, m.evidence))
+def _document(out: _Lines, g: str, d: DocumentFacts) -> None:
+    term, add = out.term, out.add
+    doc = out.node(document_iri(d.doc_id))
+    add(g, doc, RDF.type, term[IPKG.Document])
+    add(g, doc, DCTERMS.identifier, _literal(d.doc_id))
+    add(g, doc, RDFS.label, _literal(d.title or d.doc_id))
+    if d.title:
+        add(g, doc, DCTERMS.title, _literal(d.title))
+    if d.url:
+        add(g, doc, DCTERMS.source, _literal(d.url))
+    if d.kind:
+        add(g, doc, IPKG.genre, _literal(d.kind))
+    if d.published:
+        add(g, doc, DCTERMS.issued, term[date_literal(d.published)])
+    for p in d.passages:
+        node = out.node(IPKGID[f"passage/{graph_iri(d.doc_id).split('/')[-1]}/{p.start}-{p.end}"])
+        add(g, doc, IPKG.passage, node)
+        add(g, node, RDF.type, term[IPKG.Passage])
+        add(g, node, IPKG.reason, _literal(p.reason.split(":")[0]))
+        if p.reason.startswith("lang:"):
+            add(g, node, DCTERMS.language, _literal(p.reason.split(":", 1)[1]))
+        add(g, node, IPKG.startOffset, _literal(p.start))
+        add(g, node, IPKG.endOffset, _literal(p.end))
+        add(g, node, IPKG.text, _literal(p.text))
 
-    for person, pos in resolved.positions:
-        org = pos.org.key if pos.org else ""
-        node = out.node(node_iri("position", person, pos.office, org))
-        g = graphs[pos.evidence.doc_id]
-        add(g, node, RDF.type, term[IPKG.Position])
-        add(g, node, IPKG.holder, iri[person])
-        add(g, node, IPKG.office, iri[pos.office])
-        add(g, node, RDFS.label, _literal(f"{resolved.actors[person].label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
-        if pos.org:
-            add(g, node, IPKG.organization, iri[pos.org.key])
-        add(g, node, IPKG.status, _literal(pos.status))
-        if pos.date:
-            add(g, node, IPKG.date, term[date_literal(pos.date)])
-        add(g, node, IPKG.evidence, out.evidence(g, pos.evidence))
 
-    for speaker, q in resolved.quotes:
-        node = out.node(node_iri("quote", speaker, " ".join(q.text.split())))
-        g = graphs[q.evidence.doc_id]
-        add(g, node, RDF.type, term[IPKG.Quote])
-        add(g, node, IPKG.speaker, iri[speaker])
-        add(g, node, IPKG.text, _literal(q.text))
-        add(g, node, IPKG.startOffset, _literal(q.start))
-        add(g, node, IPKG.endOffset, _literal(q.end))
-        if q.date:
-            add(g, node, IPKG.date, term[date_literal(q.date)])
-        add(g, node, IPKG.evidence, out.evidence(g, q.evidence))
+def _actor(out: _Lines, g: str, key: str, actor: ResolvedActor, doc_id: str) -> None:
+    node = out.iri[key]
+    out.add(g, node, RDF.type, out.term[IPKG[actor.type]])
+    out.add(g, node, SKOS.prefLabel, _literal(actor.label, "en"))
+    if actor.wikidata:
+        out.add(g, node, SKOS.exactMatch, out.iri[actor.wikidata])
+    for surface in actor.aliases.get(doc_id, ()):
+        out.add(g, node, SKOS.altLabel, _literal(surface, "en"))
 
-    for f in resolved.figures:
-        node = out.node(node_iri("figure", f.label, repr(f.value), f.unit, f.date))
-        g = graphs[f.evidence.doc_id]
-        add(g, node, RDF.type, term[IPKG.Figure])
-        add(g, node, RDFS.label, _literal(f.label))
-        add(g, node, IPKG.value, term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
-        add(g, node, IPKG.unit, _literal(f.unit))
-        if f.date:
-            add(g, node, IPKG.date, term[date_literal(f.date)])
-        add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
-    return NQuads(out.lines, out.iris)
+
+def _event(out: _Lines, g: str, ev: ResolvedEvent, evidence: Evidence, kind: Any, label: str) -> None:
+    iri, term, add = out.iri, out.term, out.add
+    node = iri[ev.iri]
+    add(g, node, RDF.type, term[IPKG.Event])
+    add(g, node, RDFS.label, label)
+    add(g, node, IPKG.kind, iri[kind.iri])
+    add(g, node, IPKG.eventType, iri[kind.cameo_iri])
+    for a in ev.actors:
+        add(g, node, IPKG.actor, iri[a])
+    for t in ev.targets:
+        add(g, node, IPKG.target, iri[t])
+    if ev.place:
+        add(g, node, IPKG.place, iri[ev.place])
+    if ev.date:
+        add(g, node, IPKG.date, term[date_literal(ev.date)])
+    if ev.end_date:
+        add(g, node, IPKG.endDate, term[date_literal(ev.end_date)])
+    if ev.casualties is not None:
+        add(g, node, IPKG.casualties, _literal(ev.casualties))
+    if ev.denies:
+        add(g, node, IPKG.denies, iri[ev.denies])
+    add(g, node, IPKG.evidence, out.evidence(g, evidence))
+
+
+def _position(out: _Lines, g: str, person: str, person_label: str, pos: PositionFact) -> None:
+    iri, add = out.iri, out.add
+    node = out.node(node_iri("position", person, pos.office, pos.org.key if pos.org else ""))
+    add(g, node, RDF.type, out.term[IPKG.Position])
+    add(g, node, IPKG.holder, iri[person])
+    add(g, node, IPKG.office, iri[pos.office])
+    add(g, node, RDFS.label, _literal(f"{person_label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
+    if pos.org:
+        add(g, node, IPKG.organization, iri[pos.org.key])
+    add(g, node, IPKG.status, _literal(pos.status))
+    if pos.date:
+        add(g, node, IPKG.date, out.term[date_literal(pos.date)])
+    add(g, node, IPKG.evidence, out.evidence(g, pos.evidence))
+
+
+def _quote(out: _Lines, g: str, speaker: str, q: QuoteFact) -> None:
+    add = out.add
+    node = out.node(node_iri("quote", speaker, " ".join(q.text.split())))
+    add(g, node, RDF.type, out.term[IPKG.Quote])
+    add(g, node, IPKG.speaker, out.iri[speaker])
+    add(g, node, IPKG.text, _literal(q.text))
+    add(g, node, IPKG.startOffset, _literal(q.start))
+    add(g, node, IPKG.endOffset, _literal(q.end))
+    if q.date:
+        add(g, node, IPKG.date, out.term[date_literal(q.date)])
+    add(g, node, IPKG.evidence, out.evidence(g, q.evidence))
+
+
+def _figure(out: _Lines, g: str, f: FigureFact) -> None:
+    add = out.add
+    node = out.node(node_iri("figure", f.label, repr(f.value), f.unit, f.date))
+    add(g, node, RDF.type, out.term[IPKG.Figure])
+    add(g, node, RDFS.label, _literal(f.label))
+    add(g, node, IPKG.value, out.term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
+    add(g, node, IPKG.unit, _literal(f.unit))
+    if f.date:
+        add(g, node, IPKG.date, out.term[date_literal(f.date)])
+    add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
 
 
 def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,13 +26,14 @@ def current_umask() -> int:
     return umask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or pieces of it written one after the other) to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp's 0600 would hide a published page from a web server
@@ -66,16 +67,23 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
 def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
     """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
-    Oxigraph serialises; the prefixes are written in name order, so the same quads are the same
-    bytes in every run.
+    The prefixes come first, in name order; then Oxigraph serialises one graph at a time, so
+    the file is written without holding it whole, and the same quads are the same bytes in
+    every run.
     """
-    data = ox.serialize(iter(quads), format=ox.RdfFormat.TRIG, prefixes=trig_prefixes(namespaces, quads.iris)) or b""
-    end = 0
-    while data.startswith(b"@prefix ", end):
-        end = data.index(b"\n", end) + 1
-    head = b"".join(sorted(data[:end].splitlines(keepends=True)))
+    prefixes = trig_prefixes(namespaces, quads.iris)
+
+    def pieces() -> Iterator[bytes]:
+        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8")
+        for chunk in quads.graphs.values():
+            data = ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+            end = 0
+            while data.startswith(b"@prefix ", end):
+                end = data.index(b"\n", end) + 1
+            yield data[end:]
+
     path = Path(out_dir) / GRAPH_FILE
-    write_atomic(path, head + data[end:] if end else data)
+    write_atomic(path, pieces())
     return path
 
 

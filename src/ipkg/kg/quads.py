@@ -12,7 +12,7 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["NQuads", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
+__all__ = ["NQuads", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = str(XSD.string)
@@ -39,8 +39,9 @@ class NQuads:
 
     Parameters
     ----------
-    lines : mapping of str to iterable of str
-        Graph term (``<iri>``) -> N-Quads lines of that graph (each ending ``" .\\n"``).
+    lines : mapping of str to iterable of str, or to bytes
+        Graph term (``<iri>``) -> N-Quads lines of that graph (each ending ``" .\\n"``), or
+        those lines already made a chunk by :func:`sorted_chunk`.
     iris : iterable of str
         The IRIs the lines use (their prefixes are chosen from these when writing TriG).
 
@@ -51,8 +52,8 @@ class NQuads:
     (1, ['<urn:s> <urn:p> "o" <urn:g>'])
     """
 
-    def __init__(self, lines: Mapping[str, Iterable[str]], iris: Iterable[str]) -> None:
-        self.graphs: dict[str, bytes] = {g: "".join(sorted(set(lines[g]))).encode("utf-8") for g in sorted(lines)}
+    def __init__(self, lines: Mapping[str, Iterable[str] | bytes], iris: Iterable[str]) -> None:
+        self.graphs: dict[str, bytes] = {g: lines[g] if isinstance(lines[g], bytes) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type]
         self.iris = frozenset(iris)
 
     @classmethod
@@ -72,6 +73,17 @@ class NQuads:
 
     def __len__(self) -> int:
         return sum(chunk.count(b"\n") for chunk in self.graphs.values())
+
+
+def sorted_chunk(lines: Iterable[str]) -> bytes:
+    """N-Quads lines as one UTF-8 chunk, distinct and sorted.
+
+    Examples
+    --------
+    >>> sorted_chunk(["<b> <p> <o> <g> .\\n", "<a> <p> <o> <g> .\\n", "<b> <p> <o> <g> .\\n"])
+    b'<a> <p> <o> <g> .\\n<b> <p> <o> <g> .\\n'
+    """
+    return "".join(sorted(set(lines))).encode("utf-8")
 
 
 def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,6 +25,23 @@ __all__ = ["OxigraphStore", "STORE_DIR", "write_store", "update_store", "ox_to_r
 
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
+#: Bytes of N-Quads handed to Oxigraph's bulk loader at a time.
+LOAD_BATCH = 32 << 20
+_GRAPH_TERM = re.compile(rb" (?:<[^<>\n]*>|_:\S+) \.\n")
+
+
+def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """``chunks`` joined into pieces of about ``size`` bytes (a chunk is never split)."""
+    batch: list[bytes] = []
+    n = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            yield b"".join(batch)
+            batch, n = [], 0
+    if batch:
+        yield b"".join(batch)
 
 
 class OxigraphStore(Store):
@@ -87,9 +105,17 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E003.format(path=path, reason=exc)) from None
         self.load_quads(quads)
 
-    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add ``quads`` (a list, or an :class:`~ipkg.kg.quads.NQuads` that can be read twice) in bulk, and their triples to the default graph (the union of the named graphs)."""
+    def load_quads(self, quads: Sequence[ox.Quad] | NQuads) -> None:
+        """Add ``quads`` in bulk, and their triples to the default graph (the union of the named graphs).
+
+        N-Quads text goes to Oxigraph's bulk loader in batches of about ``LOAD_BATCH`` bytes,
+        which bounds the loader's memory."""
         default = ox.DefaultGraph()
+        if isinstance(quads, NQuads):
+            for batch in _batches(quads.graphs.values(), LOAD_BATCH):
+                self._store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", batch), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
+            return
         self._store.bulk_extend(quads)
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
