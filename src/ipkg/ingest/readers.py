@@ -153,6 +153,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _SNIFF = 8192
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13, 27}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -183,7 +184,7 @@ def sniff_binary(data: bytes) -> str | None:
     head = data[:_SNIFF]
     if b"\x00" in head:
         return "NUL bytes"
-    if head and sum(b in _CONTROL for b in head) > len(head) / 10:
+    if head and len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) / 10:
         return "control bytes"
     return None
 
@@ -223,6 +224,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def dominant_script(text: str, sample: int = 20_000) -> str:
     """The script most letters of ``text`` are written in, when it is not Latin; else ``""``.
 
@@ -233,17 +238,26 @@ def dominant_script(text: str, sample: int = 20_000) -> str:
     >>> dominant_script("Iran and Pakistan (ایران و پاکستان)")
     ''
     """
+    head = text[:sample]
     scripts: Counter[str] = Counter()
-    for ch in text[:sample]:
+    first_latin = _ASCII_LETTER.search(head)
+    latin = len(_ASCII_LETTER.findall(head))
+    for m in _NON_ASCII.finditer(head):
+        ch = m.group()
         if ch.isalpha():
+            if latin and first_latin and first_latin.start() < m.start() and "LATIN" not in scripts:
+                scripts["LATIN"] = 0  # counted in the order letters first appear, as ties go to the first
             name = unicodedata.name(ch, "")
             scripts[name.split(" ", 1)[0] if name else "UNKNOWN"] += 1
+    if latin:
+        scripts["LATIN"] += latin
     if not scripts:
         return ""
     top, n = scripts.most_common(1)[0]
     if top == "LATIN" or scripts["LATIN"] * 2 >= sum(scripts.values()):
         return ""
     return "CJK" if top == "CJK" else top.title()
+
 
 def parse_front_matter(raw: str, path: str = "<string>") -> tuple[dict[str, str], int]:
     """Split a ``---`` front-matter block from the start of ``raw``.

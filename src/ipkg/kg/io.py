@@ -12,7 +12,7 @@ from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
-from .quads import NQuads, dataset_quads
+from .quads import NQuads, batches, dataset_quads
 
 __all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "save_quads", "write_atomic", "current_umask"]
 
@@ -67,15 +67,15 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
 def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
     """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
-    The prefixes come first, in name order; then Oxigraph serialises one graph at a time, so
-    the file is written without holding it whole, and the same quads are the same bytes in
-    every run.
+    The prefixes come first, in name order; then Oxigraph serialises about 8 MB of graphs at a
+    time, so the file is written without holding it whole, and the same quads are the same
+    bytes in every run.
     """
     prefixes = trig_prefixes(namespaces, quads.iris)
 
     def pieces() -> Iterator[bytes]:
         yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8")
-        for chunk in quads.graphs.values():
+        for chunk in batches(quads.graphs.values(), 8 << 20):
             data = ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
             end = 0
             while data.startswith(b"@prefix ", end):

@@ -12,7 +12,7 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["NQuads", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
+__all__ = ["NQuads", "batches", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = str(XSD.string)
@@ -73,6 +73,26 @@ class NQuads:
 
     def __len__(self) -> int:
         return sum(chunk.count(b"\n") for chunk in self.graphs.values())
+
+
+def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """``chunks`` joined into pieces of about ``size`` bytes (a chunk is never split).
+
+    Examples
+    --------
+    >>> list(batches([b"ab", b"c", b"de"], 3))
+    [b'abc', b'de']
+    """
+    batch: list[bytes] = []
+    n = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            yield b"".join(batch)
+            batch, n = [], 0
+    if batch:
+        yield b"".join(batch)
 
 
 def sorted_chunk(lines: Iterable[str]) -> bytes:

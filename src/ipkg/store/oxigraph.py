@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, Literal, URIRef, Variable  # noqa: F401  (Lit
 from rdflib.query import Result
 
 from ..errors import Errors, IpkgError, QuerySyntaxError
-from ..kg.quads import NQuads, dataset_quads, ox_to_rdflib, rdflib_to_ox
+from ..kg.quads import NQuads, batches, dataset_quads, ox_to_rdflib, rdflib_to_ox
 from .base import Bindings, Store
 from .text import with_values
 
@@ -25,23 +25,12 @@ __all__ = ["OxigraphStore", "STORE_DIR", "write_store", "update_store", "ox_to_r
 
 #: The store's folder inside a build folder.
 STORE_DIR = "oxigraph"
+#: :func:`update_store` patches the store when at most 1/PATCH_SHARE of its graphs changed, else writes it whole
+#: (at 10^4 documents, replacing a graph in place took ~90 ms, bulk-loading it ~6 ms).
+PATCH_SHARE = 50
 #: Bytes of N-Quads handed to Oxigraph's bulk loader at a time.
 LOAD_BATCH = 32 << 20
 _GRAPH_TERM = re.compile(rb" (?:<[^<>\n]*>|_:\S+) \.\n")
-
-
-def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
-    """``chunks`` joined into pieces of about ``size`` bytes (a chunk is never split)."""
-    batch: list[bytes] = []
-    n = 0
-    for chunk in chunks:
-        batch.append(chunk)
-        n += len(chunk)
-        if n >= size:
-            yield b"".join(batch)
-            batch, n = [], 0
-    if batch:
-        yield b"".join(batch)
 
 
 class OxigraphStore(Store):
@@ -112,7 +101,7 @@ class OxigraphStore(Store):
         which bounds the loader's memory."""
         default = ox.DefaultGraph()
         if isinstance(quads, NQuads):
-            for batch in _batches(quads.graphs.values(), LOAD_BATCH):
+            for batch in batches(quads.graphs.values(), LOAD_BATCH):
                 self._store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
                 self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", batch), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
             return
@@ -143,11 +132,15 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E009.format(reason=exc)) from None
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, None)) - self.default_size()
+        return self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def default_size(self) -> int:
         """Triples in the default graph: the distinct triples of all named graphs."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return self._count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+    def _count(self, query: str) -> int:
+        solution = next(iter(self._store.query(query, use_default_graph_as_union=False)))  # type: ignore[arg-type]
+        return int(solution["n"].value)  # type: ignore[index,union-attr]
 
     def close(self) -> None:
         self._store = ox.Store()
@@ -220,8 +213,8 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     live store is copied (by hard links: a checkpoint) into a new hidden folder, the graphs whose
     digest changed are replaced there (and the default graph, the union, follows), and the copy
     is swapped in as :func:`write_store` does, with the same guarantee against a kill at any
-    moment. Without a store and its digests at ``folder``, or when more than a fifth of the
-    graphs changed (a bulk load is then faster), it writes the store whole.
+    moment. Without a store and its digests at ``folder``, or when more than one graph and more
+    than 1/``PATCH_SHARE`` of them changed (a bulk load is then faster), it writes the store whole.
 
     Returns
     -------
@@ -233,7 +226,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
     >>> q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))
-    >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(10)]
+    >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(100)]
     >>> update_store(NQuads.from_quads(quads), folder) is None
     True
     >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder)
@@ -241,7 +234,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder)
     0
     >>> len(OxigraphStore(folder, read_only=True))
-    10
+    100
     """
     folder = Path(folder)
     digests = {name: hashlib.sha256(chunk).hexdigest() for name, chunk in quads.graphs.items()}
@@ -251,7 +244,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     except (OSError, ValueError):
         before = None
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
-    if not isinstance(before, dict) or len(changed) > max(len(digests), len(before)) // 5:
+    if not isinstance(before, dict) or len(changed) > max(1, len(digests) // PATCH_SHARE, len(before) // PATCH_SHARE):
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
         return None
     if changed:
