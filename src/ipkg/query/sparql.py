@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
+from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 from ..store import MemoryStore, Store
@@ -141,14 +144,34 @@ def run_query(target: Dataset | Store, query: str, **bindings: object) -> QueryR
     store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
     res = store.query(text, init)
-    cols = [str(v) for v in (res.vars or [])]
+    variables = list(res.vars or [])
+    cols = [str(v) for v in variables]
+    render = _renderer(store.namespace_manager)
     rows = []
-    nm = store.namespace_manager
-    for r in res:
-        row = {}
-        for c in cols:
-            v = r[c]  # type: ignore[index]
-            row[c] = "" if v is None else (v.n3(nm) if isinstance(v, URIRef) else str(v))
+    for binding in res.bindings if res.type == "SELECT" else []:
+        if not binding:
+            continue  # as rdflib's own iteration skips it; its get() would answer with the bindings
+        row = {c: render(binding.get(v)) for c, v in zip(cols, variables)}
         if any(row.values()):
             rows.append(row)
     return QueryResult(cols, rows, res)
+
+
+def _renderer(nm: NamespaceManager) -> Callable[[Identifier | None], str]:
+    """A term as a cell: an IRI as ``prefix:name`` where it can be, anything else as its text.
+
+    IRIs are remembered, as rdflib takes tens of microseconds to find an IRI's prefix.
+    """
+    qnames: dict[URIRef, str] = {}
+
+    def render(term: Identifier | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            text = qnames.get(term)
+            if text is None:
+                text = qnames[term] = term.n3(nm)
+            return text
+        return str(term)
+
+    return render

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +45,20 @@ def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
         dt = term.datatype.value
         return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
     raise IpkgError(Errors.E009.format(reason=f"RDF-star term {term} is not supported"))
+
+
+def _converter() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], Identifier]:
+    """:func:`ox_to_rdflib` remembering its answers: a result repeats its labels, kinds and dates
+    on many rows, and building an rdflib literal costs more than looking one up."""
+    cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Identifier] = {}
+
+    def convert(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
+        out = cache.get(term)
+        if out is None:
+            out = cache[term] = ox_to_rdflib(term)
+        return out
+
+    return convert
 
 
 def rdflib_to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -165,16 +179,18 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
         from ..kg.build import new_dataset
 
         graph = Graph(namespace_manager=new_dataset().namespace_manager)
+        convert = _converter()
         for t in answer:
-            graph.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+            graph.add((convert(t.subject), convert(t.predicate), convert(t.object)))
         res.graph = graph
         return res
     res = Result("SELECT")
     variables = [Variable(v.value) for v in answer.variables]
     res.vars = variables
+    convert = _converter()
     res.bindings = [
-        {var: ox_to_rdflib(sol[var]) for var in variables if sol[var] is not None}
-        for sol in answer
+        {var: convert(term) for var, term in zip(variables, solution) if term is not None}
+        for solution in answer
     ]
     return res
 
