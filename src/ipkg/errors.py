@@ -45,6 +45,7 @@ class Errors:
     E029 = "broken symbolic link (points to {target})"
     E030 = "cannot read: {reason}"
     E031 = "no such file or folder"
+    E032 = "Bad {what} {value!r}: expected a whole number, 0 or more."
 
 
 class Warnings:
