@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from .corpus import write_corpus
@@ -61,6 +62,32 @@ def _ms(q: dict[str, Any] | None) -> str:
     return f"{q['ms']:.1f}" + ("*" if q.get("capped") else "")
 
 
+def _full(q: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The whole answer's timing: ``full``, or the timing itself in files from before paging."""
+    if not q:
+        return None
+    return q.get("full") or (None if "limit" in q else q)
+
+
+def _limit(result: dict[str, Any]) -> int | None:
+    """The page size the default timings used (None: files from before paging timed all rows)."""
+    for entry in _entries(result):
+        return entry[3].get("limit")
+    return None
+
+
+def _entries(result: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(where, query, store, timing) for every query timing of a result file."""
+    for s in result.get("sizes", []):
+        for q, r in s["query"]["queries"].items():
+            for kind, v in r.items():
+                yield f"{s['documents']} docs", q, kind, v
+    t = result.get("triples")
+    if t:
+        for q, r in t["large"]["queries"].items():
+            yield f"{t['large']['triples']:,}t", q, "oxigraph", r["oxigraph"]
+
+
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
     return f"{b['ms'] / a['ms']:.1f}x" if a and b and a["ms"] else "-"
 
@@ -93,29 +120,39 @@ def size_table(sizes: list[dict[str, Any]]) -> str:
     ]
     phases = list(dict.fromkeys(p for x in b for p in x["phases"]))
     rows += [[f"  {p} s"] + [f"{x['phases'].get(p, 0):.2f}" for x in b] for p in phases]
-    rows.append(["query ms: oxigraph / rdflib (ratio)"] + [""] * len(sizes))
-    for q in sizes[0]["query"]["queries"]:
-        cells = []
-        for s in sizes:
-            r = s["query"]["queries"].get(q, {})
-            cells.append(f"{_ms(r.get('oxigraph'))} / {_ms(r.get('rdflib'))} ({_ratio(r.get('oxigraph'), r.get('rdflib'))})")
-        rows.append([f"  {q}"] + cells)
+    for title, pick in ((f"query ms, first {_limit({'sizes': sizes})} rows (ipkg query's default)", lambda v: v), ("query ms, all rows", _full)):
+        rows.append([f"{title}: oxigraph / rdflib (ratio)"] + [""] * len(sizes))
+        for q in sizes[0]["query"]["queries"]:
+            cells = []
+            for s in sizes:
+                r = s["query"]["queries"].get(q, {})
+                a, b = pick(r.get("oxigraph")), pick(r.get("rdflib"))
+                cells.append(f"{_ms(a)} / {_ms(b)} ({_ratio(a, b)})")
+            rows.append([f"  {q}"] + cells)
     return _table(header, rows)
 
 
 def triples_table(t: dict[str, Any]) -> str:
+    """The large graph on Oxigraph (default page and all rows, each with Oxigraph's own share),
+    then the small graph on Oxigraph and rdflib."""
     large, small = t["large"], t["small"]
-    header = ["query ms", f"oxigraph {large['triples']:,} t", f"oxigraph {small['triples']:,} t", f"rdflib {small['triples']:,} t", "ratio"]
+    limit = _limit({"triples": t})
+    header = ["query", "rows", f"first {limit} ms", "engine", "all rows ms", "engine"]
     rows = []
     for q, r in large["queries"].items():
-        s = small["queries"][q]
-        rows.append([q, _ms(r["oxigraph"]), _ms(s["oxigraph"]), _ms(s["rdflib"]), _ratio(s["oxigraph"], s["rdflib"])])
-    rows.append(["(rows, large graph)", "", "", "", ""])
+        ox = r["oxigraph"]
+        rows.append([q, f"{ox['full']['rows']:,}", _ms(ox), f"{ox['engine_ms']:.1f}", _ms(ox["full"]), f"{ox['full_engine_ms']:.1f}"])
+    head = f"Oxigraph, {large['triples']:,} triples (engine: Oxigraph's own share, the rest is Python)"
+    header2 = ["query", f"oxigraph first {limit}", "rdflib", "ratio", "oxigraph all rows", "rdflib", "ratio"]
+    rows2 = []
+    for q, r in small["queries"].items():
+        a, b = r["oxigraph"], r["rdflib"]
+        rows2.append([q, _ms(a), _ms(b), _ratio(a, b), _ms(a["full"]), _ms(b["full"]), _ratio(a["full"], b["full"])])
     foot = (
         f"generated in {t['generate_seconds']:.1f} s; Oxigraph store written in {t['oxigraph_load_seconds']:.1f} s; "
         f"rdflib parsed {small['triples']:,} triples in {small['rdflib_load_seconds']:.1f} s; peak RSS {t['peak_rss_mb']:,.0f} MiB"
     )
-    return _table(header, rows[:-1]) + "\n" + foot
+    return "\n".join([head, _table(header, rows), "", f"{small['triples']:,} triples, ms", _table(header2, rows2), foot])
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
@@ -130,21 +167,24 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
             a, b = o["build"].get(key), s["build"].get(key)
             if a and b:
                 lines.append(f"{s['documents']:>6} docs  {key:<22}{a:>14,.1f} -> {b:>14,.1f}  {100 * (b - a) / a:+6.1f}%")
-        for q, r in s["query"]["queries"].items():
-            for kind, v in r.items():
-                a = o["query"]["queries"].get(q, {}).get(kind, {}).get("ms")
-                if a:
-                    lines.append(f"{s['documents']:>6} docs  {q + ' ' + kind + ' ms':<22}{a:>14,.1f} -> {v['ms']:>14,.1f}  {100 * (v['ms'] - a) / a:+6.1f}%")
     ot, nt = old.get("triples"), new.get("triples")
     if ot and nt and ot["large"]["triples"] != nt["large"]["triples"]:
         lines.append(f"large graphs differ ({ot['large']['triples']:,} and {nt['large']['triples']:,} triples): not compared")
-    elif ot and nt:
-        label = f"{nt['large']['triples']:,}t"
-        for q, r in nt["large"]["queries"].items():
-            a = ot["large"]["queries"].get(q, {}).get("oxigraph", {}).get("ms")
-            if a:
-                v = r["oxigraph"]["ms"]
-                lines.append(f"{label:>11}  {q + ' oxigraph ms':<22}{a:>14,.1f} -> {v:>14,.1f}  {100 * (v - a) / a:+6.1f}%")
+    olds = {(where, q, kind): v for where, q, kind, v in _entries(old)}
+    lo, ln = _limit(old), _limit(new)
+    default = lambda n: f"first {n}" if n else "default"  # noqa: E731
+    for where, q, kind, v in _entries(new):
+        o = olds.get((where, q, kind))
+        if not o:
+            continue
+        pairs = [(f"{default(lo)}->{default(ln)}", o, v), ("all rows", _full(o), _full(v))]
+        if lo == ln:
+            pairs[0] = (default(ln), o, v)
+        for label, a, b in pairs:
+            if a and b and a["ms"]:
+                lines.append(f"{where:>11}  {q + ' ' + kind + ' ' + label:<36}{a['ms']:>12,.1f} -> {b['ms']:>12,.1f}  {100 * (b['ms'] - a['ms']) / a['ms']:+6.1f}%")
+    if lo != ln:
+        lines.append(f"(default: the rows `ipkg query` shows unless told otherwise; {default(lo)} in the old file, {default(ln)} in the new; a file without a page size timed all rows)")
     return "\n".join(lines) or "nothing to compare (no common sizes)"
 
 

@@ -22,6 +22,14 @@ def test_cli_build_and_query(tmp_path):
     assert r.stdout.splitlines()[0] == "event,visitorLabel,destinationLabel,date,sources,evidence"
     r = _ipkg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--graph", str(out))
     assert r.returncode == 0 and "(1 rows)" in r.stdout
+    r = _ipkg("query", "actors", "--graph", str(out), "--limit", "2", "--offset", "1", "--format", "json")
+    assert r.returncode == 0 and len(json.loads(r.stdout)["results"]["bindings"]) == 2
+    assert r.stderr.startswith("note: more rows follow; --offset 3 shows the next 2")
+    every = _ipkg("query", "actors", "--graph", str(out), "--limit", "0")
+    first = _ipkg("query", "actors", "--graph", str(out))
+    assert every.returncode == 0 and every.stdout == first.stdout and not first.stderr  # the seeds hold < 100 actors
+    r = _ipkg("query", "actors", "--graph", str(out), "--limit", "-1")
+    assert r.returncode == 2 and r.stderr.startswith("error: Bad limit -1")
 
 
 def test_cli_errors_are_one_line(tmp_path):

@@ -46,6 +46,7 @@ class Errors:
     E030 = "cannot read: {reason}"
     E031 = "no such file or folder"
     E032 = "the background {task} process died (exit code {code}) before it answered"
+    E033 = "Bad {what} {value!r}: expected a whole number, 0 or more."
 
 
 class Warnings:

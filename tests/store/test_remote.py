@@ -46,6 +46,16 @@ def test_remote_answers_as_rdflib(name, pushed, seed_graph):
     assert answers(run_query(pushed[0], name).rows) == answers(expected)
 
 
+@pytest.mark.parametrize("name", QUERIES)
+def test_remote_pages_as_rdflib(name, pushed, seed_graph):
+    """Virtuoso compiles the page lines of every bundled query and returns rdflib's page."""
+    full = run_query(seed_graph, name).rows
+    for limit, offset in [(1, 0), (3, 2), (100, 0)]:
+        page = run_query(pushed[0], name, limit=limit, offset=offset)
+        assert answers(page.rows) == answers(full[offset : offset + limit])
+        assert page.more == (len(full) > offset + limit)
+
+
 def test_remote_bindings_reach_the_server(pushed):
     from rdflib import URIRef
 

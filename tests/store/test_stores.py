@@ -35,6 +35,16 @@ def test_stores_oxigraph_answers_as_rdflib(name, seed_graph, disk_store):
     assert answers(run_query(disk_store, name).rows) == answers(expected)
 
 
+@pytest.mark.parametrize("name", QUERIES)
+def test_stores_oxigraph_pages_as_rdflib(name, seed_graph, disk_store):
+    """A page of a bundled query from Oxigraph holds rdflib's rows of that page."""
+    full = run_query(seed_graph, name).rows
+    for limit, offset in [(1, 0), (3, 2), (100, 0)]:
+        page = run_query(disk_store, name, limit=limit, offset=offset)
+        assert answers(page.rows) == answers(full[offset : offset + limit])
+        assert page.more == (len(full) > offset + limit)
+
+
 def test_stores_same_size(seed_graph, disk_store):
     """The store holds every quad of the build, in the same named graphs."""
     mem = MemoryStore(seed_graph)

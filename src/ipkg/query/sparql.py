@@ -3,24 +3,42 @@
 Queries are ``queries/*.rq`` files whose first line is ``# question: ...``. Parameters reach a
 query only as bound terms (``initBindings`` and its equivalents), never by string formatting. A query with a ``SERVICE``
 clause can reach the network: run untrusted queries in a sandbox.
+
+A page of rows (``limit``, ``offset``) is cut by the query itself when it has page lines: lines
+that start with ``#page``, comments to every engine until :func:`page_query` switches them on. They
+hold a sub-SELECT that orders the keys of the rows (events, actors ...) as the query orders its rows,
+ties broken by the key, and keeps one page of them (``LIMIT $limit OFFSET $offset``, the only text
+put into a query, and only as validated whole numbers), so that only those rows are computed.
+Other queries, queries run with bindings and queries run by rdflib (faster whole than paged) are
+cut after they ran.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import operator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
+from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 from ..store import MemoryStore, Store
 
-__all__ = ["QUERY_DIR", "QueryResult", "list_queries", "load_query", "run_query", "parse_binding"]
+__all__ = ["QUERY_DIR", "DEFAULT_LIMIT", "QueryResult", "list_queries", "load_query", "page_query", "run_query", "parse_binding"]
 
 QUERY_DIR = Path(__file__).with_name("queries")
+
+#: Rows ``ipkg query`` shows unless asked for more.
+DEFAULT_LIMIT = 100
+
+_PAGE_LINE = re.compile(r"^([ \t]*)#page(?: |$)")
 
 
 def list_queries() -> dict[str, str]:
@@ -77,13 +95,66 @@ def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
     return name.strip().lstrip("?"), term
 
 
+def page_query(text: str, limit: int, offset: int = 0) -> str | None:
+    r"""``text`` with its page lines switched on, keeping ``limit`` rows after ``offset``.
+
+    Returns
+    -------
+    str or None
+        The query for that page, or None if ``text`` has no page lines.
+
+    Raises
+    ------
+    IpkgError
+        If ``limit`` or ``offset`` is not a whole number, 0 or more.
+
+    Examples
+    --------
+    >>> text = "SELECT ?s {\n  { SELECT ?s { ?s ?p ?o }\n    #page ORDER BY ?s LIMIT $limit OFFSET $offset\n  }\n}"
+    >>> print(page_query(text, 10, 20))
+    SELECT ?s {
+      { SELECT ?s { ?s ?p ?o }
+        ORDER BY ?s LIMIT 10 OFFSET 20
+      }
+    }
+    >>> page_query("SELECT ?s { ?s ?p ?o }", 10) is None
+    True
+    """
+    limit, offset = _count(limit, "limit"), _count(offset, "offset")
+    lines = text.split("\n")
+    found = False
+    for i, line in enumerate(lines):
+        m = _PAGE_LINE.match(line)
+        if m:
+            found = True
+            code = line[m.end():].replace("$limit", str(limit)).replace("$offset", str(offset))
+            lines[i] = m.group(1) + code
+    return "\n".join(lines) if found else None
+
+
+def _count(value: object, what: str) -> int:
+    if isinstance(value, bool):
+        raise IpkgError(Errors.E033.format(what=what, value=value))
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise IpkgError(Errors.E033.format(what=what, value=value)) from None
+    if number < 0:
+        raise IpkgError(Errors.E033.format(what=what, value=value))
+    return number
+
+
 @dataclass
 class QueryResult:
-    """Rows of a SELECT query as plain strings, plus the raw rdflib result."""
+    """Rows of a SELECT query as plain strings, plus the raw rdflib result.
+
+    ``more`` is True when a limit cut the rows and more follow.
+    """
 
     columns: list[str]
     rows: list[dict[str, str]]
     raw: Result
+    more: bool = False
 
     def to_csv(self) -> str:
         buf = io.StringIO()
@@ -112,7 +183,9 @@ class QueryResult:
         return pd.DataFrame(self.rows, columns=self.columns)
 
 
-def run_query(target: Dataset | Store, query: str, **bindings: object) -> QueryResult:
+def run_query(
+    target: Dataset | Store, query: str, *, limit: int | None = None, offset: int = 0, **bindings: object
+) -> QueryResult:
     """Run a bundled query (by name), a ``.rq`` file or inline SPARQL against a graph or a store.
 
     Parameters
@@ -121,6 +194,10 @@ def run_query(target: Dataset | Store, query: str, **bindings: object) -> QueryR
         A graph built by ipkg (default graph = union of the named graphs), or any store holding one.
     query : str
         Name, path or SPARQL text.
+    limit : int, optional
+        At most this many rows (all rows if None).
+    offset : int
+        Rows to skip first; with ``limit``, pages follow one another in the query's order.
     **bindings
         Values for query variables: ``initBindings`` in rdflib, substitutions in Oxigraph, a
         ``VALUES`` block written by rdflib's serialiser for a remote server.
@@ -138,17 +215,48 @@ def run_query(target: Dataset | Store, query: str, **bindings: object) -> QueryR
     []
     """
     _, text = load_query(query)
+    limit, offset = None if limit is None else _count(limit, "limit"), _count(offset, "offset")
     store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
-    res = store.query(text, init)
-    cols = [str(v) for v in (res.vars or [])]
-    rows = []
-    nm = store.namespace_manager
-    for r in res:
-        row = {}
-        for c in cols:
-            v = r[c]  # type: ignore[index]
-            row[c] = "" if v is None else (v.n3(nm) if isinstance(v, URIRef) else str(v))
+    # One row more than asked tells whether more follow.
+    paged = page_query(text, limit + 1, offset) if limit is not None and not init and store.pages_in_query else None
+    res = store.query(paged or text, init)
+    variables = list(res.vars or [])
+    cols = [str(v) for v in variables]
+    render = _renderer(store.namespace_manager)
+    kept = []
+    for binding in res.bindings if res.type == "SELECT" else []:
+        if not binding:
+            continue  # as rdflib's own iteration skips it; its get() would answer with the bindings
+        row = {c: render(binding.get(v)) for c, v in zip(cols, variables)}
         if any(row.values()):
-            rows.append(row)
-    return QueryResult(cols, rows, res)
+            kept.append((binding, row))
+    more = False
+    if limit is not None or offset:
+        if paged is None:
+            kept = kept[offset:]
+        if limit is not None:
+            more = len(kept) > limit
+            kept = kept[:limit]
+        res.bindings = [binding for binding, _ in kept]
+    return QueryResult(cols, [row for _, row in kept], res, more)
+
+
+def _renderer(nm: NamespaceManager) -> Callable[[Identifier | None], str]:
+    """A term as a cell: an IRI as ``prefix:name`` where it can be, anything else as its text.
+
+    IRIs are remembered, as rdflib takes tens of microseconds to find an IRI's prefix.
+    """
+    qnames: dict[URIRef, str] = {}
+
+    def render(term: Identifier | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            text = qnames.get(term)
+            if text is None:
+                text = qnames[term] = term.n3(nm)
+            return text
+        return str(term)
+
+    return render

@@ -29,6 +29,10 @@ class Store(ABC):
     #: Short name shown by ``ipkg`` (``memory``, ``oxigraph``, ``remote``).
     kind: str = ""
 
+    #: Whether :func:`~ipkg.query.run_query` has the store cut a page of a bundled query with the
+    #: query's page lines, rather than cut it from the whole answer.
+    pages_in_query: bool = True
+
     @abstractmethod
     def load(self, ds: Dataset) -> None:
         """Replace the named graphs of ``ds`` in the store with their content in ``ds``."""

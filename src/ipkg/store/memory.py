@@ -35,6 +35,8 @@ class MemoryStore(Store):
     """
 
     kind = "memory"
+    # rdflib evaluates the page lines' sub-SELECTs more slowly than a whole answer.
+    pages_in_query = False
 
     def __init__(self, dataset: Dataset | None = None) -> None:
         from ..kg.build import new_dataset

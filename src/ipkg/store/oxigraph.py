@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, Literal, URIRef, Variable  # noqa: F401  (Lit
 from rdflib.query import Result
 
 from ..errors import Errors, IpkgError, QuerySyntaxError
-from ..kg.quads import NQuads, batches, dataset_quads, ox_to_rdflib, rdflib_to_ox
+from ..kg.quads import NQuads, _Memo, batches, dataset_quads, ox_to_rdflib, rdflib_to_ox
 from .base import Bindings, Store
 from .text import with_values
 
@@ -156,16 +156,18 @@ def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
         from ..kg.build import new_dataset
 
         graph = Graph(namespace_manager=new_dataset().namespace_manager)
+        convert = _Memo(ox_to_rdflib).__getitem__
         for t in answer:
-            graph.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+            graph.add((convert(t.subject), convert(t.predicate), convert(t.object)))
         res.graph = graph
         return res
     res = Result("SELECT")
     variables = [Variable(v.value) for v in answer.variables]
     res.vars = variables
+    convert = _Memo(ox_to_rdflib).__getitem__
     res.bindings = [
-        {var: ox_to_rdflib(sol[var]) for var in variables if sol[var] is not None}
-        for sol in answer
+        {var: convert(term) for var, term in zip(variables, solution) if term is not None}
+        for solution in answer
     ]
     return res
 
