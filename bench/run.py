@@ -120,20 +120,25 @@ def child_build(corpus: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def _timed(fn: Callable[[], Any], runs: int, budget: float) -> tuple[dict[str, Any], Any]:
-    """Median latency (ms) of ``runs`` runs of ``fn`` after one warm-up (whose answer is returned);
-    the warm-up alone when ``runs`` of it would exceed ``budget`` seconds."""
-    t = time.perf_counter()
-    answer = fn()
-    first = time.perf_counter() - t
-    times = [first]
-    if first * runs <= budget:
-        times = []
+def _timed(fns: list[Callable[[], Any]], runs: int, budget: float) -> list[tuple[dict[str, Any], Any]]:
+    """Median latency (ms) of ``runs`` runs of each of ``fns``, taken in turn so that the load of
+    the moment weighs on all alike, after one warm-up (whose answer is returned); the warm-up
+    alone when ``runs`` of the slowest would exceed ``budget`` seconds."""
+    answers, firsts = [], []
+    for fn in fns:
+        t = time.perf_counter()
+        answers.append(fn())
+        firsts.append(time.perf_counter() - t)
+    capped = max(firsts) * runs > budget
+    times: list[list[float]] = [[f] for f in firsts]
+    if not capped:
+        times = [[] for _ in fns]
         for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-    return {"ms": statistics.median(times) * 1000, "runs": len(times), "capped": first * runs > budget}, answer
+            for fn, ts in zip(fns, times):
+                t = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t)
+    return [({"ms": statistics.median(ts) * 1000, "runs": len(ts), "capped": capped}, a) for ts, a in zip(times, answers)]
 
 
 def _engine(store: Any, text: str) -> Callable[[], int]:
@@ -151,21 +156,27 @@ def _engine(store: Any, text: str) -> Callable[[], int]:
 
 
 def time_query(store: Any, name: str, runs: int, budget: float) -> dict[str, Any]:
-    """``ipkg query NAME`` as it runs by default (its first page) and the whole answer.
+    """``ipkg query NAME`` as it runs by default (its first page), and the whole answer (``full``).
 
-    ``ms`` is the default page, ``full`` the whole answer; on Oxigraph, ``engine_ms`` and
-    ``full_engine_ms`` are the store's own share of each (the rest is Python: rdflib terms, cells).
+    On Oxigraph, ``engine_ms`` is the store's own share of each (the rest is Python: rdflib terms
+    and cells), timed in turn with it.
     """
     from ipkg.query.sparql import DEFAULT_LIMIT, load_query, page_query, run_query
 
-    page, result = _timed(lambda: run_query(store, name, limit=DEFAULT_LIMIT), runs, budget)
-    full, whole = _timed(lambda: run_query(store, name), runs, budget)
-    out = {**page, "rows": len(result.rows), "limit": DEFAULT_LIMIT, "full": {**full, "rows": len(whole.rows)}}
-    if getattr(store, "kind", "") == "oxigraph":
-        text = load_query(name)[1]
-        out["engine_ms"] = _timed(_engine(store, page_query(text, DEFAULT_LIMIT + 1) or text), runs, budget)[0]["ms"]
-        out["full_engine_ms"] = _timed(_engine(store, text), runs, budget)[0]["ms"]
-    return out
+    text = load_query(name)[1]
+
+    def timing(limit: int | None, sparql: str) -> dict[str, Any]:
+        fns: list[Callable[[], Any]] = [lambda: run_query(store, name, limit=limit)]
+        if getattr(store, "kind", "") == "oxigraph":
+            fns.append(_engine(store, sparql))
+        (out, result), *engine = _timed(fns, runs, budget)
+        out["rows"] = len(result.rows)
+        if engine:
+            out["engine_ms"] = engine[0][0]["ms"]
+        return out
+
+    page = timing(DEFAULT_LIMIT, page_query(text, DEFAULT_LIMIT + 1) or text)
+    return {**page, "limit": DEFAULT_LIMIT, "full": timing(None, text)}
 
 
 def time_queries(stores: dict[str, Any], runs: int, budget: float) -> dict[str, dict[str, Any]]:
