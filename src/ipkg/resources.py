@@ -155,7 +155,7 @@ def load_gazetteer(folder: str | None = None) -> Gazetteer:
     gaz = Gazetteer()
     types = {_ipkg(t): t for t in ACTOR_TYPES}
     for s, o in g.subject_objects(RDF.type):
-        if o in types and isinstance(s, URIRef):
+        if isinstance(o, URIRef) and o in types and isinstance(s, URIRef):
             label = g.value(s, SKOS.prefLabel)
             if label is None:
                 continue

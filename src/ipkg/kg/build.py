@@ -148,8 +148,8 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
     for person, pos in resolved.positions:
         positions_of.setdefault(pos.evidence.doc_id, []).append((person, pos))
     quotes_of: dict[str, list[tuple[str, QuoteFact]]] = {}
-    for speaker, q in resolved.quotes:
-        quotes_of.setdefault(q.evidence.doc_id, []).append((speaker, q))
+    for speaker, quote in resolved.quotes:
+        quotes_of.setdefault(quote.evidence.doc_id, []).append((speaker, quote))
     figures_of: dict[str, list[FigureFact]] = {}
     for f in resolved.figures:
         figures_of.setdefault(f.evidence.doc_id, []).append(f)
@@ -167,8 +167,8 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
             _event(out, g, ev, m.evidence, kinds[ev.kind], labels[ev.iri])
         for person, pos in positions_of.get(d.doc_id, ()):
             _position(out, g, person, resolved.actors[person].label, pos)
-        for speaker, q in quotes_of.get(d.doc_id, ()):
-            _quote(out, g, speaker, q)
+        for speaker, quote in quotes_of.get(d.doc_id, ()):
+            _quote(out, g, speaker, quote)
         for f in figures_of.get(d.doc_id, ()):
             _figure(out, g, f)
         out.finish(g)

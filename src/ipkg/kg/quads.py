@@ -53,7 +53,7 @@ class NQuads:
     """
 
     def __init__(self, lines: Mapping[str, Iterable[str] | bytes], iris: Iterable[str]) -> None:
-        self.graphs: dict[str, bytes] = {g: lines[g] if isinstance(lines[g], bytes) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type]
+        self.graphs: dict[str, bytes] = {g: lines[g] if isinstance(lines[g], bytes) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type,misc]
         self.iris = frozenset(iris)
 
     @classmethod
