@@ -17,7 +17,7 @@ from .mint import ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, grap
 from .namespace import IPKG, IPKGID
 from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox, sorted_chunk
 
-__all__ = ["facts_to_graph", "facts_to_nquads", "facts_to_quads", "ontology_quads", "new_dataset", "ONTOLOGY_FILES", "namespaces", "bind_namespaces"]
+__all__ = ["facts_to_graph", "facts_to_nquads", "ontology_quads", "new_dataset", "ONTOLOGY_FILES", "namespaces", "bind_namespaces"]
 
 ONTOLOGY_FILES = ("ipkg.ttl", "events.ttl", "offices.ttl")
 
@@ -275,20 +275,8 @@ def _figure(out: _Lines, g: str, f: FigureFact) -> None:
     add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
 
 
-def facts_to_quads(resolved: Resolved) -> list[ox.Quad]:
-    """The quads of :func:`facts_to_nquads`, as Oxigraph quads in graph, subject, predicate, object order.
-
-    Examples
-    --------
-    >>> from ipkg.facts import resolve
-    >>> {str(q.graph_name) for q in facts_to_quads(resolve([]))}
-    {'<https://w3id.org/ipkg/id/graph/ontology>'}
-    """
-    return list(facts_to_nquads(resolved))
-
-
 def facts_to_graph(resolved: Resolved, dataset: Dataset | None = None) -> Dataset:
-    """Write resolved facts as an rdflib dataset: the quads of :func:`facts_to_quads`.
+    """Write resolved facts as an rdflib dataset: the quads of :func:`facts_to_nquads`.
 
     Parameters
     ----------

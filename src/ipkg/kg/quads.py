@@ -12,9 +12,8 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["NQuads", "batches", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "sort_quads", "quads_to_dataset", "union_graph", "OxTerm"]
+__all__ = ["NQuads", "batches", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "quads_to_dataset", "union_graph"]
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = str(XSD.string)
 
 
@@ -147,20 +146,8 @@ def rdflib_to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise IpkgError(Errors.E009.format(reason=f"cannot bind {term!r}"))
 
 
-def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """``quads`` without repeats, sorted by graph, subject, predicate and object (as N-Quads terms).
-
-    Examples
-    --------
-    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
-    >>> len(sort_quads([q, q]))
-    1
-    """
-    return sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-
-
 def dataset_quads(ds: Dataset) -> list[ox.Quad]:
-    """The quads of ``ds`` as Oxigraph quads, in :func:`sort_quads` order.
+    """The quads of ``ds`` as Oxigraph quads (in no particular order; :class:`NQuads` sorts them).
 
     A dataset made with ``default_union`` lists the triples of its named graphs once more as
     its default graph's; those are left out.
@@ -179,7 +166,7 @@ def dataset_quads(ds: Dataset) -> list[ox.Quad]:
     for graph in ds.graphs():
         name = ox.DefaultGraph() if graph.identifier == default else conv(graph.identifier)
         quads.extend(ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in graph.triples((None, None, None)))
-    return sort_quads(quads)
+    return quads
 
 
 def quads_to_dataset(quads: Iterable[ox.Quad], dataset: Dataset) -> Dataset:
