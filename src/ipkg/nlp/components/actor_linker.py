@@ -35,14 +35,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Namespace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir
+from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir, read_turtle
 from ..annotations import Mention, PositionMention, sentence_bounds, token_lowers, token_texts
 from .cleaner import junk_mask
 
@@ -95,8 +95,7 @@ def load_tenures(folder: str | None = None) -> dict[tuple[str, str], frozenset[s
     >>> load_tenures()[("https://w3id.org/ipkg/id/actor/murad-ali-shah", "https://w3id.org/ipkg/id/office/chief-minister")]
     frozenset({'https://w3id.org/ipkg/id/actor/sindh'})
     """
-    g = Graph()
-    g.parse(Path(folder or ontology_dir()) / "actors.ttl", format="turtle")
+    g = read_turtle(Path(folder or ontology_dir()) / "actors.ttl")
     out: dict[tuple[str, str], set[str]] = {}
     for person, tenure in g.subject_objects(_IPKG.holds):
         office, org = g.value(tenure, _IPKG.office), g.value(tenure, _IPKG.organization)
