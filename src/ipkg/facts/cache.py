@@ -148,7 +148,8 @@ class FactsCache:
             return None
 
     def put(self, key: str, facts: DocumentFacts) -> bool:
-        """Store ``facts`` under ``key`` atomically (a reader sees the old file or the new one).
+        """Store ``facts`` under ``key`` atomically (a reader sees the old file or the new one; after
+        a crash, possibly a truncated one, which :meth:`get` treats as missing).
 
         Returns False, and leaves the folder as it was, if the entry could not be written (the
         cache only saves time, so a build does not fail for it).
@@ -157,7 +158,7 @@ class FactsCache:
 
         data = {"format": FORMAT, "key": key, "facts": facts.to_dict()}
         try:
-            write_atomic(self._path(key), json.dumps(data, sort_keys=True).encode("ascii"))
+            write_atomic(self._path(key), json.dumps(data, sort_keys=True).encode("ascii"), durable=False)
         except OSError:
             return False
         return True
