@@ -127,3 +127,56 @@ def test_stores_a_failed_write_leaves_the_live_store(tmp_path, seed_build):
         write_store([trig, bad], folder)
     assert len(OxigraphStore(folder, read_only=True)) == n
     assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1
+
+
+def _nquads_chunks(trig):
+    """The named graphs of a TriG file as (graph term, N-Quads chunk) pairs, as the build hands them to a StoreLoader."""
+    import pyoxigraph as ox
+
+    from ipkg.kg.quads import NQuads
+
+    return list(NQuads.from_quads(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)).graphs.items())
+
+
+def test_stores_loader_streams_the_same_store_as_write_store(tmp_path, seed_build):
+    """Graphs loaded by a StoreLoader as they come give the store write_store gives, with its digests."""
+    from ipkg.store.oxigraph import StoreLoader, store_digests, update_store
+    from ipkg.kg.quads import NQuads
+
+    chunks = _nquads_chunks(seed_build[1] / "graph.trig")
+    with StoreLoader(tmp_path / "a") as loader:
+        for name, chunk in reversed(chunks):
+            loader.add(name, chunk)
+        loader.close()
+    written = write_store([seed_build[1] / "graph.trig"], tmp_path / "b")
+    quads = lambda folder: {str(q) for q in OxigraphStore(folder, read_only=True).oxigraph}  # noqa: E731
+    assert quads(tmp_path / "a") == quads(written) and len(quads(written)) > 1000
+    assert sorted(store_digests(tmp_path / "a")) == sorted(name for name, _ in chunks)
+    assert update_store(NQuads(dict(chunks), ()), tmp_path / "a") == 0  # the digests say nothing changed
+
+
+def test_stores_loader_abort_and_errors_leave_the_store_as_it_was(tmp_path, seed_build):
+    """Aborting, leaving the block on an error, a graph given twice or bad text: the store before stays."""
+    from ipkg.store.oxigraph import StoreLoader
+
+    trig = seed_build[1] / "graph.trig"
+    folder = write_store([trig], tmp_path / STORE_DIR)
+    n = len(OxigraphStore(folder, read_only=True))
+    chunks = _nquads_chunks(trig)
+    with StoreLoader(folder) as loader:
+        loader.add(*chunks[0])
+        loader.abort()
+    with pytest.raises(KeyError), StoreLoader(folder) as loader:
+        loader.add(*chunks[0])
+        raise KeyError("the caller failed")
+    with StoreLoader(folder) as loader:
+        loader.add(*chunks[0])
+        loader.add(*chunks[0])
+        with pytest.raises(IpkgError, match="given twice"):
+            loader.close()
+    with StoreLoader(folder) as loader:
+        loader.add("<urn:g>", b"<urn:s> <urn:p> not rdf <urn:g> .\n")
+        with pytest.raises(SyntaxError):
+            loader.close()
+    assert len(OxigraphStore(folder, read_only=True)) == n
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1

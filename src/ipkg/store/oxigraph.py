@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from ..kg.quads import NQuads, _Memo, batches, dataset_quads, ox_to_rdflib, rdfl
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["OxigraphStore", "STORE_DIR", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
+__all__ = ["OxigraphStore", "STORE_DIR", "StoreLoader", "store_digests", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
 
 
 #: The store's folder inside a build folder.
@@ -102,11 +104,15 @@ class OxigraphStore(Store):
         default = ox.DefaultGraph()
         if isinstance(quads, NQuads):
             for batch in batches(quads.graphs.values(), LOAD_BATCH):
-                self._store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
-                self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", batch), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
+                self.load_nquads(batch)
             return
         self._store.bulk_extend(quads)
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def load_nquads(self, text: bytes) -> None:
+        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph."""
+        self._store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
+        self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", text), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad]]) -> None:
         """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
@@ -208,6 +214,124 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad] | NQuads], fold
 DIGESTS = "graphs.json"
 
 
+def store_digests(folder: str | Path) -> dict[str, str] | None:
+    """The digests of the named graphs of the store at ``folder`` as it was written (see
+    :func:`update_store`), or None if there is no such store or they cannot be read."""
+    folder = Path(folder)
+    if not folder.is_symlink():
+        return None
+    try:
+        digests = json.loads((folder.resolve().parent / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return digests if isinstance(digests, dict) else None
+
+
+class StoreLoader:
+    """Write a fresh store at ``folder`` from named graphs handed to :meth:`add` while they are
+    being made: a thread bulk-loads them about ``LOAD_BATCH`` bytes at a time (Oxigraph does not
+    hold Python's lock while it loads, so the caller's work goes on meanwhile).
+
+    :meth:`close` waits for the load and swaps the store in as :func:`write_store` does;
+    :meth:`abort` (or leaving a ``with`` block early) drops it and leaves ``folder`` as it was.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
+    >>> with StoreLoader(folder) as loader:
+    ...     loader.add("<urn:g>", b'<urn:s> <urn:p> "o" <urn:g> .\\n')
+    ...     _ = loader.close()
+    >>> len(OxigraphStore(folder, read_only=True)), list(store_digests(folder))
+    (1, ['<urn:g>'])
+    """
+
+    _ABORT = object()
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.digests: dict[str, str] = {}
+        self.repeated = False
+        self._batch: list[bytes] = []
+        self._size = 0
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="ipkg-store-loader", daemon=True)
+        self._thread.start()
+
+    def add(self, name: str, chunk: bytes) -> None:
+        """Load the chunk of N-Quads lines of named graph ``name`` (its term, ``<iri>``)."""
+        self.repeated = self.repeated or name in self.digests
+        self.digests[name] = hashlib.sha256(chunk).hexdigest()
+        self._batch.append(chunk)
+        self._size += len(chunk)
+        if self._size >= LOAD_BATCH:
+            self._put(b"".join(self._batch))
+            self._batch, self._size = [], 0
+
+    def _put(self, item: object) -> None:
+        while self._thread.is_alive():
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        def fill(store: OxigraphStore) -> None:
+            while (item := self._queue.get()) is not None:
+                if item is self._ABORT:
+                    raise _Aborted
+                store.load_nquads(item)  # type: ignore[arg-type]
+
+        try:
+            _swap_in(self.folder, fill, digests=self.digests)
+        except _Aborted:
+            pass
+        except BaseException as exc:  # raised by close() in the caller's thread
+            self._error = exc
+
+    def close(self) -> Path:
+        """Wait until every graph is loaded and the store is in place at ``folder``; returns ``folder``.
+
+        Raises
+        ------
+        IpkgError
+            If the same graph was added twice (the store would hold both).
+        """
+        if not self._done:
+            if self.repeated:
+                self.abort()
+                raise IpkgError(Errors.E034.format(folder=self.folder))
+            if self._batch:
+                self._put(b"".join(self._batch))
+                self._batch = []
+            self._put(None)
+            self._thread.join()
+            self._done = True
+        if self._error is not None:
+            raise self._error
+        return self.folder
+
+    def abort(self) -> None:
+        """Stop loading and leave ``folder`` as it was."""
+        if not self._done:
+            self._put(self._ABORT)
+            self._thread.join()
+            self._done = True
+
+    def __enter__(self) -> StoreLoader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+
+class _Aborted(Exception):
+    pass
+
+
 def update_store(quads: NQuads, folder: str | Path) -> int | None:
     """Make the store at ``folder`` hold exactly ``quads``, rewriting only the named graphs that changed.
 
@@ -241,10 +365,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     folder = Path(folder)
     digests = {name: hashlib.sha256(chunk).hexdigest() for name, chunk in quads.graphs.items()}
     live = folder.resolve() if folder.is_symlink() else None
-    try:
-        before = json.loads((live.parent / DIGESTS).read_text(encoding="utf-8")) if live is not None else None
-    except (OSError, ValueError):
-        before = None
+    before = store_digests(folder)
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
     if not isinstance(before, dict) or len(changed) > max(1, len(digests) // PATCH_SHARE, len(before) // PATCH_SHARE):
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
@@ -279,7 +400,7 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
         store.oxigraph.flush()
         del store
         if digests is not None:
-            (target / DIGESTS).write_text(json.dumps(digests, indent=0) + "\n", encoding="utf-8")
+            (target / DIGESTS).write_text(json.dumps(digests, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
