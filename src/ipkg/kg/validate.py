@@ -178,19 +178,18 @@ def _store_of(data: Data) -> ox.Store | None:
 
 
 def _oxigraph(data: Data) -> ox.Store:
-    """An Oxigraph store in memory whose default graph holds the triples of all graphs of ``data``."""
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    if isinstance(data, NQuads):
-        for chunk in data.graphs.values():
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS))
-    elif isinstance(data, Graph):
+    """An Oxigraph store in memory of ``data``, laid out as ``ipkg build`` lays out its store."""
+    from ..store.oxigraph import OxigraphStore
+
+    store = OxigraphStore()
+    if isinstance(data, Graph):
         conv = _Memo(rdflib_to_ox).__getitem__
-        for graph in data.graphs() if isinstance(data, Dataset) else [data]:
-            store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in graph)
+        name = ox.NamedNode("urn:x-ipkg:data")
+        graphs = data.graphs() if isinstance(data, Dataset) else [data]
+        store.load_quads([ox.Quad(conv(s), conv(p), conv(o), name) for g in graphs for s, p, o in g])
     else:
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in cast(Iterable[ox.Quad], data))
-    return store
+        store.load_quads(cast("Sequence[ox.Quad] | NQuads", data))
+    return store.oxigraph
 
 
 def _rdflib_graph(data: Data, union: bool) -> Graph:
