@@ -291,3 +291,11 @@ def test_shapes_ttl_compiles():
     checks = compile_shapes(Graph().parse(ontology_dir() / "shapes.ttl", format="turtle"))
     assert {c.component for c in checks} == {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent, SH.ClassConstraintComponent,
                                               SH.DatatypeConstraintComponent, SH.OrConstraintComponent}
+
+
+def test_datatype_rdfs_literal_follows_the_specification_not_pyshacl():
+    shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:ex:> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:S sh:targetSubjectsOf ex:q ; sh:property [ sh:path ex:q ; sh:datatype rdfs:Literal ] .""", format="turtle")
+    data = Graph().parse(data="<urn:ex:a> <urn:ex:q> 'x' .", format="turtle")
+    assert validate(data, shapes=shapes).violations == 1
+    assert validate(data, shapes=shapes, engine="pyshacl").violations == 0

@@ -24,6 +24,12 @@ and ``xsd:time``, Oxigraph can read its lexical form (other datatypes are compar
 Anything else (``sh:pattern``, ``sh:node``, SPARQL constraints, implicit class targets, a
 datatype Oxigraph rewrites such as ``xsd:int``, a malformed shape ...) raises :class:`Unsupported`:
 the caller then validates with pySHACL instead.
+
+Where pySHACL departs from the specification, the queries follow the specification:
+``sh:datatype rdfs:Literal`` is met by no literal (pySHACL accepts every literal). And Oxigraph
+stores literals in canonical form (``"01"^^xsd:integer`` is ``"1"^^xsd:integer``, ``"5"^^xsd:int``
+is ``"5"^^xsd:integer``), so data that went through a store is validated as stored; rdflib
+normalises most such literals when it parses them, too.
 """
 
 from __future__ import annotations
