@@ -8,9 +8,8 @@ import sys
 import pytest
 
 from conftest import ROOT, SEEDS
-from ipkg.errors import IpkgError
 from ipkg.ingest.readers import iter_records, split_record
-from ipkg.workflow import Background, default_jobs, extract_facts
+from ipkg.workflow import Concurrent, default_jobs, extract_facts
 
 
 def _records():
@@ -43,17 +42,10 @@ def _fail(message):
     raise ValueError(message)
 
 
-def _die():
-    os._exit(3)
-
-
-def test_background_returns_and_raises():
-    with Background(sorted, [3, 1, 2]) as job:
-        assert job.result() == [1, 2, 3]
-    with Background(_fail, "no good") as job, pytest.raises(ValueError, match="no good"):
-        job.result()
-    with Background(_die) as job, pytest.raises(IpkgError, match="exit code 3"):
-        job.result()
+def test_concurrent_returns_and_raises():
+    assert Concurrent(sorted, [3, 1, 2]).result() == [1, 2, 3]
+    with pytest.raises(ValueError, match="no good"):
+        Concurrent(_fail, "no good").result()
 
 
 def test_bench_runs_and_saves_its_table(tmp_path):

@@ -45,7 +45,6 @@ class Errors:
     E029 = "broken symbolic link (points to {target})"
     E030 = "cannot read: {reason}"
     E031 = "no such file or folder"
-    E032 = "the background {task} process died (exit code {code}) before it answered"
     E033 = "Bad {what} {value!r}: expected a whole number, 0 or more."
     E034 = "Cannot write the store {folder}: a named graph was given twice (two documents with one id?)."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from rdflib import Dataset
 from spacy.language import Language
 
 from .analysis.project import graph_to_actor_network
-from .errors import Errors, IpkgError, Warnings
+from .errors import Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
@@ -374,85 +375,63 @@ def build(
             jobs=jobs,
             on_graph=load_graph if stream else None,
         )
-        with Background(validate, quads) as shacl:
-            graph_path = save_quads(quads, out, namespaces())
-            summary.graph_path = str(graph_path)
-            if embedded:
-                if loader is not None:
-                    loader.close()
-                else:
-                    update_store(quads, folder)
-                summary.store_path = str(folder)
-                view = OxigraphStore(folder, read_only=True)
+        graph_path = save_quads(quads, out, namespaces())
+        summary.graph_path = str(graph_path)
+        if embedded:
+            if loader is not None:
+                loader.close()
             else:
-                view = OxigraphStore()
-                view.load_quads(quads)
-            if remote is not None:
-                remote.load(quads_to_dataset(quads, new_dataset()))
-                summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-            summary.triples = view.default_size()
-            network = graph_to_actor_network(view)
-            view.close()
-            net = actor_network_to_pyvis(network, aliases=actor_names(network))
-            summary.html_path = str(write_html(net, out / "graph.html"))
-            summary.violations = shacl.result().violations
+                update_store(quads, folder)
+            summary.store_path = str(folder)
+            view = OxigraphStore(folder, read_only=True)
+        else:
+            view = OxigraphStore()
+            view.load_quads(quads)
+        if remote is not None:
+            remote.load(quads_to_dataset(quads, new_dataset()))
+            summary.pushed_to = getattr(remote, "endpoint", remote.kind)
+        summary.triples = view.default_size()
+        shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
+        network = graph_to_actor_network(view)
+        summary.violations = shacl.result().violations
+        view.close()
+        net = actor_network_to_pyvis(network, aliases=actor_names(network))
+        summary.html_path = str(write_html(net, out / "graph.html"))
     finally:
         if loader is not None:
             loader.abort()
     return summary
 
 
-class Background:
-    """``fn(*args)`` run in a forked process while the caller goes on; :meth:`result` waits for it.
+class Concurrent:
+    """``fn(*args)`` run in a thread while the caller goes on; :meth:`result` waits for it.
 
-    Used as a context manager, the process is stopped if the caller leaves early. Where the
-    platform cannot fork, ``fn`` runs when :meth:`result` is called. The result must pickle.
+    Worth it where ``fn`` spends its time outside Python's lock, as Oxigraph does.
 
     Examples
     --------
-    >>> with Background(sum, [1, 2, 3]) as job:
-    ...     job.result()
+    >>> Concurrent(sum, [1, 2, 3]).result()
     6
     """
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.fn, self.args = fn, args
-        self._proc: Any = None
-        self._conn: Any = None
-        if hasattr(os, "fork"):
-            ctx = multiprocessing.get_context("fork")
-            self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._run, args=(child,), daemon=True)
-            self._proc.start()
-            child.close()
+        self._outcome: tuple[bool, Any] = (False, None)
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
 
-    def _run(self, conn: Any) -> None:
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
-            conn.send((True, self.fn(*self.args)))
-        except BaseException as exc:  # sent back and raised in the parent
-            conn.send((False, exc))
+            self._outcome = (True, fn(*args))
+        except BaseException as exc:  # raised by result() in the caller's thread
+            self._outcome = (False, exc)
 
     def result(self) -> Any:
         """The value ``fn`` returned (or the exception it raised, raised here)."""
-        if self._proc is None:
-            return self.fn(*self.args)
-        try:
-            ok, value = self._conn.recv()
-        except EOFError:
-            self._proc.join()
-            raise IpkgError(Errors.E032.format(task=getattr(self.fn, "__name__", "task"), code=self._proc.exitcode)) from None
-        self._proc.join()
+        self._thread.join()
+        ok, value = self._outcome
         if not ok:
             raise value
         return value
-
-    def __enter__(self) -> Background:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join()
 
 
 def push(graph: str | Path | Dataset, store: Store) -> int:
