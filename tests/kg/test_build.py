@@ -1,3 +1,4 @@
+import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -74,3 +75,20 @@ def test_build_shacl_reports_a_broken_event():
     ds.graph(URIRef("urn:x")).add((URIRef("urn:e"), IPKG.date, Literal("soon")))
     result = validate(ds)
     assert not result.conforms and result.violations >= 4
+
+
+@pytest.mark.parametrize(
+    "namespaces, iris, expected",
+    [
+        ({"a": "http://x/a/", "b": "http://x/a/"}, ["http://x/a/1"], {"a": "http://x/a/"}),  # one namespace, two names: the first
+        ({"a": "http://x/", "b": "http://x/a/"}, ["http://x/a/1"], {"b": "http://x/a/"}),  # the longest that fits
+        ({"a": "http://x/"}, ["http://x/a/1", "http://x/"], {}),  # a "/" left, or nothing left
+        ({"a": "http://x/a/", "w": "http://x/a/ir"}, ["http://x/a/iran"], {"w": "http://x/a/ir"}),  # ends inside the name
+        ({"a": "http://x/a/", "w": "http://x/a/ir"}, ["http://x/a/ir"], {}),  # the longest leaves nothing
+        ({"h": "http://x/o#", "": "http://x/o#"}, ["http://x/o#T", "http://x/o#a/b"], {"h": "http://x/o#"}),
+    ],
+)
+def test_trig_prefixes_picks_what_the_longest_namespace_leaves(namespaces, iris, expected):
+    from ipkg.kg.io import trig_prefixes
+
+    assert trig_prefixes(namespaces, iris) == expected

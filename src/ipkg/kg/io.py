@@ -58,15 +58,25 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     ...               ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
     {'actor': 'https://w3id.org/ipkg/id/actor/'}
     """
-    longest_first = sorted(((ns, prefix) for prefix, ns in namespaces.items() if prefix), key=lambda x: -len(x[0]))
+    by_ns: dict[str, str] = {}
+    for prefix, ns in namespaces.items():
+        if prefix:
+            by_ns.setdefault(ns, prefix)
+    # Only a namespace that ends where an IRI's last "/" or "#" does can leave a plain local name,
+    # unless it ends inside that local name (few do): those are tried one by one.
+    inner = sorted((ns for ns in by_ns if not ns.endswith(("/", "#"))), key=len, reverse=True)
     used: dict[str, str] = {}
+    stems: set[str] = set()
     for iri in iris:
-        for ns, prefix in longest_first:
-            if iri.startswith(ns):
-                rest = iri[len(ns):]
-                if rest and "/" not in rest and "#" not in rest:
-                    used[prefix] = ns
-                break
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        longer = next((ns for ns in inner if len(ns) >= cut and iri.startswith(ns)), None) if inner else None
+        if longer is not None:
+            if len(longer) < len(iri):
+                used[by_ns[longer]] = longer
+        elif cut < len(iri):
+            stems.add(iri[:cut])
+    for stem in stems & by_ns.keys():
+        used[by_ns[stem]] = stem
     return dict(sorted(used.items()))
 
 
