@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,9 @@ class _Lines:
         self.iris: set[str] = set()
         self.term = _Memo(self._term)
         self.iri = _Memo(self._iri)
+        self.date = _Memo(lambda iso: self.term[date_literal(iso)])
+        self.evidence_node = _Memo(lambda key: self.node(evidence_iri(*key)))
+        self.position_node = _Memo(lambda key: self.node(node_iri("position", *key)))
 
     def _iri(self, value: str) -> str:
         self.iris.add(value)
@@ -69,11 +72,18 @@ class _Lines:
     def add(self, g: str, s: str, p: URIRef, o: str) -> None:
         self.lines[g].append(f"{s} {self.term[p]} {o} {g} .\n")
 
+    def head(self, s: str, p: URIRef, o: str) -> str:
+        """Subject, predicate and object of a line, for :meth:`put` in several graphs."""
+        return f"{s} {self.term[p]} {o}"
+
+    def put(self, g: str, heads: Iterable[str]) -> None:
+        self.lines[g].extend([f"{h} {g} .\n" for h in heads])
+
     def node(self, iri: URIRef) -> str:
         return self.iri[str(iri)]
 
     def evidence(self, g: str, ev: Evidence) -> str:
-        node = self.node(evidence_iri(ev.doc_id, ev.start, ev.end))
+        node = self.evidence_node[ev.doc_id, ev.start, ev.end]
         self.add(g, node, RDF.type, self.term[IPKG.Evidence])
         self.add(g, node, IPKG.document, self.node(document_iri(ev.doc_id)))
         self.add(g, node, IPKG.sentence, _literal(ev.sentence))
@@ -160,18 +170,26 @@ def facts_to_nquads(resolved: Resolved, on_graph: Callable[[str, bytes], None] |
     figures_of: dict[str, list[FigureFact]] = {}
     for f in resolved.figures:
         figures_of.setdefault(f.evidence.doc_id, []).append(f)
+    actor_heads = _Memo(lambda key: _actor_heads(out, key, resolved.actors[key]))
+    names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
+    event_heads: dict[int, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
 
     for d in resolved.documents:
         g = out.graph(graph_iri(d.doc_id))
         _document(out, g, d)
         for key in actors_of.get(d.doc_id, ()):
-            _actor(out, g, key, resolved.actors[key], d.doc_id)
+            out.put(g, actor_heads[key])
+            node = out.iri[key]
+            for surface in resolved.actors[key].aliases.get(d.doc_id, ()):
+                out.add(g, node, SKOS.altLabel, _literal(surface, "en"))
         for ev, m in mentions_of.get(d.doc_id, ()):
-            if ev.iri not in labels:
-                names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
-                labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
-            _event(out, g, ev, m.evidence, kinds[ev.kind], labels[ev.iri])
+            if id(ev) not in event_heads:
+                if ev.iri not in labels:  # events that share an IRI share the first one's label
+                    labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
+                event_heads[id(ev)] = _event_heads(out, ev, kinds[ev.kind], labels[ev.iri])
+            out.put(g, event_heads[id(ev)])
+            out.add(g, out.iri[ev.iri], IPKG.evidence, out.evidence(g, m.evidence))
         for person, pos in positions_of.get(d.doc_id, ()):
             _position(out, g, person, resolved.actors[person].label, pos)
         for speaker, quote in quotes_of.get(d.doc_id, ()):
@@ -208,43 +226,43 @@ def _document(out: _Lines, g: str, d: DocumentFacts) -> None:
         add(g, node, IPKG.text, _literal(p.text))
 
 
-def _actor(out: _Lines, g: str, key: str, actor: ResolvedActor, doc_id: str) -> None:
+def _actor_heads(out: _Lines, key: str, actor: ResolvedActor) -> tuple[str, ...]:
+    """What every graph that mentions the actor says of it (the surface forms are each graph's own)."""
     node = out.iri[key]
-    out.add(g, node, RDF.type, out.term[IPKG[actor.type]])
-    out.add(g, node, SKOS.prefLabel, _literal(actor.label, "en"))
+    heads = [out.head(node, RDF.type, out.term[IPKG[actor.type]]), out.head(node, SKOS.prefLabel, _literal(actor.label, "en"))]
     if actor.wikidata:
-        out.add(g, node, SKOS.exactMatch, out.iri[actor.wikidata])
-    for surface in actor.aliases.get(doc_id, ()):
-        out.add(g, node, SKOS.altLabel, _literal(surface, "en"))
+        heads.append(out.head(node, SKOS.exactMatch, out.iri[actor.wikidata]))
+    return tuple(heads)
 
 
-def _event(out: _Lines, g: str, ev: ResolvedEvent, evidence: Evidence, kind: Any, label: str) -> None:
-    iri, term, add = out.iri, out.term, out.add
+def _event_heads(out: _Lines, ev: ResolvedEvent, kind: Any, label: str) -> tuple[str, ...]:
+    """What every graph with a mention of the event says of it (the evidence is each graph's own)."""
+    iri, term, head = out.iri, out.term, out.head
     node = iri[ev.iri]
-    add(g, node, RDF.type, term[IPKG.Event])
-    add(g, node, RDFS.label, label)
-    add(g, node, IPKG.kind, iri[kind.iri])
-    add(g, node, IPKG.eventType, iri[kind.cameo_iri])
-    for a in ev.actors:
-        add(g, node, IPKG.actor, iri[a])
-    for t in ev.targets:
-        add(g, node, IPKG.target, iri[t])
+    heads = [
+        head(node, RDF.type, term[IPKG.Event]),
+        head(node, RDFS.label, label),
+        head(node, IPKG.kind, iri[kind.iri]),
+        head(node, IPKG.eventType, iri[kind.cameo_iri]),
+    ]
+    heads += [head(node, IPKG.actor, iri[a]) for a in ev.actors]
+    heads += [head(node, IPKG.target, iri[t]) for t in ev.targets]
     if ev.place:
-        add(g, node, IPKG.place, iri[ev.place])
+        heads.append(head(node, IPKG.place, iri[ev.place]))
     if ev.date:
-        add(g, node, IPKG.date, term[date_literal(ev.date)])
+        heads.append(head(node, IPKG.date, out.date[ev.date]))
     if ev.end_date:
-        add(g, node, IPKG.endDate, term[date_literal(ev.end_date)])
+        heads.append(head(node, IPKG.endDate, out.date[ev.end_date]))
     if ev.casualties is not None:
-        add(g, node, IPKG.casualties, _literal(ev.casualties))
+        heads.append(head(node, IPKG.casualties, _literal(ev.casualties)))
     if ev.denies:
-        add(g, node, IPKG.denies, iri[ev.denies])
-    add(g, node, IPKG.evidence, out.evidence(g, evidence))
+        heads.append(head(node, IPKG.denies, iri[ev.denies]))
+    return tuple(heads)
 
 
 def _position(out: _Lines, g: str, person: str, person_label: str, pos: PositionFact) -> None:
     iri, add = out.iri, out.add
-    node = out.node(node_iri("position", person, pos.office, pos.org.key if pos.org else ""))
+    node = out.position_node[person, pos.office, pos.org.key if pos.org else ""]
     add(g, node, RDF.type, out.term[IPKG.Position])
     add(g, node, IPKG.holder, iri[person])
     add(g, node, IPKG.office, iri[pos.office])
@@ -253,7 +271,7 @@ def _position(out: _Lines, g: str, person: str, person_label: str, pos: Position
         add(g, node, IPKG.organization, iri[pos.org.key])
     add(g, node, IPKG.status, _literal(pos.status))
     if pos.date:
-        add(g, node, IPKG.date, out.term[date_literal(pos.date)])
+        add(g, node, IPKG.date, out.date[pos.date])
     add(g, node, IPKG.evidence, out.evidence(g, pos.evidence))
 
 
@@ -266,7 +284,7 @@ def _quote(out: _Lines, g: str, speaker: str, q: QuoteFact) -> None:
     add(g, node, IPKG.startOffset, _literal(q.start))
     add(g, node, IPKG.endOffset, _literal(q.end))
     if q.date:
-        add(g, node, IPKG.date, out.term[date_literal(q.date)])
+        add(g, node, IPKG.date, out.date[q.date])
     add(g, node, IPKG.evidence, out.evidence(g, q.evidence))
 
 
@@ -278,7 +296,7 @@ def _figure(out: _Lines, g: str, f: FigureFact) -> None:
     add(g, node, IPKG.value, out.term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
     add(g, node, IPKG.unit, _literal(f.unit))
     if f.date:
-        add(g, node, IPKG.date, out.term[date_literal(f.date)])
+        add(g, node, IPKG.date, out.date[f.date])
     add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
 
 
