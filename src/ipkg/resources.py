@@ -159,7 +159,6 @@ def _labels(g: Graph, s: URIRef, p: URIRef) -> tuple[str, ...]:
     return tuple(sorted(str(o) for o in g.objects(s, p) if isinstance(o, Literal)))
 
 
-@lru_cache(maxsize=8)
 def load_gazetteer(folder: str | None = None) -> Gazetteer:
     """Load ``actors.ttl`` and ``offices.ttl``.
 
@@ -178,7 +177,12 @@ def load_gazetteer(folder: str | None = None) -> Gazetteer:
     >>> gaz.by_label()["Pakistan"]
     'https://w3id.org/ipkg/id/actor/pakistan'
     """
-    base = Path(folder) if folder else ontology_dir()
+    return _gazetteer(str((Path(folder) if folder else ontology_dir()).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer(folder: str) -> Gazetteer:
+    base = Path(folder)
     g = read_turtle(base / "actors.ttl", base / "offices.ttl")
     gaz = Gazetteer()
     types = {_ipkg(t): t for t in ACTOR_TYPES}
@@ -227,7 +231,6 @@ class EventKindEntry:
     quad_class: str
 
 
-@lru_cache(maxsize=8)
 def load_event_kinds(folder: str | None = None) -> dict[str, EventKindEntry]:
     """Load ``events.ttl`` keyed by kind slug (``visit``, ``condemn``...).
 
@@ -237,7 +240,12 @@ def load_event_kinds(folder: str | None = None) -> dict[str, EventKindEntry]:
     >>> kinds["visit"].cameo, kinds["visit"].category
     ('042', 'visit')
     """
-    base = Path(folder) if folder else ontology_dir()
+    return _event_kinds(str((Path(folder) if folder else ontology_dir()).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _event_kinds(folder: str) -> dict[str, EventKindEntry]:
+    base = Path(folder)
     g = read_turtle(base / "events.ttl")
     out: dict[str, EventKindEntry] = {}
     for s in g.subjects(RDF.type, _ipkg("EventKind")):
