@@ -28,6 +28,15 @@ def test_resolve_meeting_is_symmetric():
     assert len(r.events) == 1
 
 
+def test_resolve_opposite_directions_are_two_events_with_two_iris():
+    """"Iran condemned Pakistan" and "Pakistan condemned Iran" on one day: two events, and two IRIs,
+    so that the graph never makes one node with both as actor and target."""
+    for kind in ("condemn", "strike", "visit", "recognition"):
+        r = resolve([_doc("a", _ev("a", kind, "2024-01-17")), _doc("b", _ev("b", kind, "2024-01-17", (PAK,), (IRAN,)))])
+        assert len(r.events) == 2 and len({e.iri for e in r.events}) == 2, kind
+        assert sorted((e.actors, e.targets) for e in r.events) == [([IRAN.key], [PAK.key]), ([PAK.key], [IRAN.key])]
+
+
 def test_resolve_spelling_variants_of_unknown_person_merge():
     a = ActorRef("new:Person:Karim Rowhani Moghaddam", "Karim Rowhani Moghaddam", "Person", "Karim Rowhani Moghaddam")
     b = ActorRef("new:Person:Karim Rouhani Moghadam", "Karim Rouhani Moghadam", "Person", "Karim Rouhani Moghadam")

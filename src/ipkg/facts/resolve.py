@@ -245,7 +245,8 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             place = next((i[3] for i in c if i[3]), None)
             actors_ = sorted({x for i in c for x in i[1]})
             targets_ = sorted({x for i in c for x in i[2]})
-            iri = EVENT_BASE + _digest(first[0].kind, *sorted(map(_canonical, key[1:])), date)
+            # key[1:] in its own order: who acted, then on whom (sorted, A -> B and B -> A were one IRI)
+            iri = EVENT_BASE + _digest(first[0].kind, *map(_canonical, key[1:]), date)
             rev = ResolvedEvent(iri, first[0].kind, actors_, targets_, place, date, end, cas, [i[0] for i in c])
             events.append(rev)
             for i in c:
