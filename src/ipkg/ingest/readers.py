@@ -226,6 +226,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 def dominant_script(text: str, sample: int = 20_000) -> str:
@@ -239,9 +240,11 @@ def dominant_script(text: str, sample: int = 20_000) -> str:
     ''
     """
     head = text[:sample]
+    if head.isascii():
+        return ""
     scripts: Counter[str] = Counter()
     first_latin = _ASCII_LETTER.search(head)
-    latin = len(_ASCII_LETTER.findall(head))
+    latin = len(head.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
     for m in _NON_ASCII.finditer(head):
         ch = m.group()
         if ch.isalpha():
