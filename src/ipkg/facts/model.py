@@ -133,8 +133,16 @@ class DocumentFacts:
             If ``data`` is not the shape :meth:`to_dict` writes.
         """
 
+        refs: dict[tuple[Any, ...], ActorRef] = {}
+
+        def actor(r: dict[str, Any]) -> ActorRef:
+            key = tuple(r.items())  # a document names the same actors many times: one object each
+            if key not in refs:
+                refs[key] = ActorRef(**r)
+            return refs[key]
+
         def ref(r: dict[str, Any] | None) -> ActorRef | None:
-            return None if r is None else ActorRef(**r)
+            return None if r is None else actor(r)
 
         def evidence(e: dict[str, Any]) -> Evidence:
             return Evidence(**e)
@@ -143,23 +151,23 @@ class DocumentFacts:
             return EventFact(
                 **{
                     **e,
-                    "actors": tuple(ActorRef(**a) for a in e["actors"]),
-                    "targets": tuple(ActorRef(**t) for t in e["targets"]),
+                    "actors": tuple(actor(a) for a in e["actors"]),
+                    "targets": tuple(actor(t) for t in e["targets"]),
                     "evidence": evidence(e["evidence"]),
                     "place": ref(e["place"]),
                 }
             )
 
         def position(p: dict[str, Any]) -> PositionFact:
-            return PositionFact(**{**p, "person": ActorRef(**p["person"]), "org": ref(p["org"]), "evidence": evidence(p["evidence"])})
+            return PositionFact(**{**p, "person": actor(p["person"]), "org": ref(p["org"]), "evidence": evidence(p["evidence"])})
 
         scalars = {k: data[k] for k in ("doc_id", "path", "title", "url", "kind", "published", "sentences")}
         return cls(
             **scalars,
-            actors=[ActorRef(**a) for a in data["actors"]],
+            actors=[actor(a) for a in data["actors"]],
             events=[event(e) for e in data["events"]],
             positions=[position(p) for p in data["positions"]],
-            quotes=[QuoteFact(**{**q, "speaker": ActorRef(**q["speaker"]), "evidence": evidence(q["evidence"])}) for q in data["quotes"]],
+            quotes=[QuoteFact(**{**q, "speaker": actor(q["speaker"]), "evidence": evidence(q["evidence"])}) for q in data["quotes"]],
             figures=[FigureFact(**{**f, "evidence": evidence(f["evidence"])}) for f in data["figures"]],
             passages=[Passage(**p) for p in data["passages"]],
         )
