@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 # Names looked up in ipkg.workflow (``Class.method`` for a method) and the phase each one's time
-# goes to. Names that a later version of workflow.py no longer has are skipped. A store loaded
-# while the RDF is written counts as "oxigraph load", and SHACL (run beside the explorer) as
-# "shacl", only for the time the build waits for them.
+# goes to. Names that a later version of workflow.py no longer has are skipped. SHACL, run beside
+# the explorer, counts only for the time the build waits for it.
 PHASES = {
     "iter_records": "read",
     "build_nlp": "pipeline load",
@@ -32,7 +31,6 @@ PHASES = {
     "save_quads": "trig",
     "update_store": "oxigraph load",
     "write_store": "oxigraph load",
-    "StoreLoader.close": "oxigraph load",
     "graph_to_actor_network": "explorer",
     "actor_network_to_pyvis": "explorer",
     "write_html": "explorer",

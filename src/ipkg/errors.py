@@ -46,7 +46,6 @@ class Errors:
     E030 = "cannot read: {reason}"
     E031 = "no such file or folder"
     E033 = "Bad {what} {value!r}: expected a whole number, 0 or more."
-    E034 = "Cannot write the store {folder}: a named graph was given twice (two documents with one id?)."
 
 
 class Warnings:

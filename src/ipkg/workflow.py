@@ -27,8 +27,7 @@ from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
-from .store import STORE_DIR, OxigraphStore, Store, update_store
-from .store.oxigraph import StoreLoader, store_digests
+from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
@@ -171,12 +170,10 @@ def _build(
     cache: str | Path | None = None,
     rebuild: bool = False,
     jobs: int | None = None,
-    on_graph: Callable[[str, bytes], None] | None = None,
 ) -> tuple[NQuads, BuildSummary]:
     """What :func:`build_graph` and :func:`build` share: the graph as N-Quads text (see
     :class:`ipkg.kg.quads.NQuads`), which takes a fraction of the time and memory of an rdflib
-    dataset, each graph also handed to ``on_graph`` as it is written. The summary's ``triples``
-    is left to the caller."""
+    dataset. The summary's ``triples`` is left to the caller."""
     problems = [] if problems is None else problems
     records = list(iter_records(paths, problems, max_bytes=max_bytes))
     store = FactsCache(cache) if cache is not None else None
@@ -214,7 +211,7 @@ def _build(
     if store is not None:
         store.prune(keep=set(keys.values()))
     resolved = resolve(docs)
-    quads = facts_to_nquads(resolved, on_graph)
+    quads = facts_to_nquads(resolved)
     kinds = load_event_kinds()
     summary = BuildSummary(
         documents=len(docs),
@@ -351,55 +348,38 @@ def build(
     """
     out = Path(out)
     folder = out / STORE_DIR
-    loader: StoreLoader | None = None
-
-    def load_graph(name: str, chunk: bytes) -> None:
-        nonlocal loader
-        if loader is None:
-            loader = StoreLoader(folder)
-        loader.add(name, chunk)
-
-    # A first build, or one told to rebuild, loads the store while the RDF is being written;
-    # otherwise the store is patched afterwards with the graphs that changed.
-    stream = embedded and (rebuild or store_digests(folder) is None)
-    try:
-        quads, summary = _build(
-            paths,
-            config=config,
-            model=model,
-            progress=progress,
-            problems=problems,
-            max_bytes=max_bytes,
-            cache=out / CACHE_DIR if cache else None,
-            rebuild=rebuild,
-            jobs=jobs,
-            on_graph=load_graph if stream else None,
-        )
-        graph_path = save_quads(quads, out, namespaces())
-        summary.graph_path = str(graph_path)
-        if embedded:
-            if loader is not None:
-                loader.close()
-            else:
-                update_store(quads, folder)
-            summary.store_path = str(folder)
-            view = OxigraphStore(folder, read_only=True)
+    quads, summary = _build(
+        paths,
+        config=config,
+        model=model,
+        progress=progress,
+        problems=problems,
+        max_bytes=max_bytes,
+        cache=out / CACHE_DIR if cache else None,
+        rebuild=rebuild,
+        jobs=jobs,
+    )
+    summary.graph_path = str(save_quads(quads, out, namespaces()))
+    if embedded:
+        if rebuild:
+            write_store([quads], folder)
         else:
-            view = OxigraphStore()
-            view.load_quads(quads)
-        if remote is not None:
-            remote.load(quads_to_dataset(quads, new_dataset()))
-            summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-        summary.triples = view.default_size()
-        shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
-        network = graph_to_actor_network(view)
-        summary.violations = shacl.result().violations
-        view.close()
-        net = actor_network_to_pyvis(network, aliases=actor_names(network))
-        summary.html_path = str(write_html(net, out / "graph.html"))
-    finally:
-        if loader is not None:
-            loader.abort()
+            update_store(quads, folder)
+        summary.store_path = str(folder)
+        view = OxigraphStore(folder, read_only=True)
+    else:
+        view = OxigraphStore()
+        view.load_quads(quads)
+    if remote is not None:
+        remote.load(quads_to_dataset(quads, new_dataset()))
+        summary.pushed_to = getattr(remote, "endpoint", remote.kind)
+    summary.triples = view.default_size()
+    shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
+    network = graph_to_actor_network(view)
+    summary.violations = shacl.result().violations
+    view.close()
+    net = actor_network_to_pyvis(network, aliases=actor_names(network))
+    summary.html_path = str(write_html(net, out / "graph.html"))
     return summary
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -37,8 +37,7 @@ def new_dataset() -> Dataset:
 class _Lines:
     """N-Quads lines under construction, per graph; each term written once as N-Triples text by Oxigraph."""
 
-    def __init__(self, on_graph: Callable[[str, bytes], None] | None = None) -> None:
-        self.on_graph = on_graph
+    def __init__(self) -> None:
         self.lines: dict[str, list[str]] = {}
         self.chunks: dict[str, bytes] = {}
         self.iris: set[str] = set()
@@ -65,9 +64,7 @@ class _Lines:
 
     def finish(self, g: str) -> None:
         """Make graph ``g``'s lines a chunk (:func:`ipkg.kg.quads.sorted_chunk`) and let them go."""
-        chunk = self.chunks[g] = sorted_chunk(self.lines.pop(g))
-        if self.on_graph is not None:
-            self.on_graph(g, chunk)
+        self.chunks[g] = sorted_chunk(self.lines.pop(g))
 
     def add(self, g: str, s: str, p: URIRef, o: str) -> None:
         self.lines[g].append(f"{s} {self.term[p]} {o} {g} .\n")
@@ -123,16 +120,13 @@ def namespaces() -> dict[str, str]:
     return {**ontology_quads()[1], **ours}
 
 
-def facts_to_nquads(resolved: Resolved, on_graph: Callable[[str, bytes], None] | None = None) -> NQuads:
+def facts_to_nquads(resolved: Resolved) -> NQuads:
     """Write resolved facts as RDF: N-Quads text per named graph (see :class:`ipkg.kg.quads.NQuads`).
 
     Parameters
     ----------
     resolved : Resolved
         The output of :func:`ipkg.facts.resolve`.
-    on_graph : callable, optional
-        Called with each graph's term and chunk as soon as the graph is written (e.g.
-        :meth:`ipkg.store.oxigraph.StoreLoader.add`, which loads while the rest is written).
 
     Returns
     -------
@@ -146,7 +140,7 @@ def facts_to_nquads(resolved: Resolved, on_graph: Callable[[str, bytes], None] |
     >>> list(facts_to_nquads(resolve([])).graphs)
     ['<https://w3id.org/ipkg/id/graph/ontology>']
     """
-    out = _Lines(on_graph)
+    out = _Lines()
     onto = out.graph(ONTOLOGY_GRAPH)
     for q in ontology_quads()[0]:
         out.lines[onto].append(f"{q} .\n")

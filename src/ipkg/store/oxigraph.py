@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from ..kg.quads import NQuads, _Memo, batches, dataset_quads, ox_to_rdflib, rdfl
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["OxigraphStore", "STORE_DIR", "StoreLoader", "store_digests", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
+__all__ = ["OxigraphStore", "STORE_DIR", "store_digests", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
 
 
 #: The store's folder inside a build folder.
@@ -225,111 +223,6 @@ def store_digests(folder: str | Path) -> dict[str, str] | None:
     except (OSError, ValueError):
         return None
     return digests if isinstance(digests, dict) else None
-
-
-class StoreLoader:
-    """Write a fresh store at ``folder`` from named graphs handed to :meth:`add` while they are
-    being made: a thread bulk-loads them about ``LOAD_BATCH`` bytes at a time (Oxigraph does not
-    hold Python's lock while it loads, so the caller's work goes on meanwhile).
-
-    :meth:`close` waits for the load and swaps the store in as :func:`write_store` does;
-    :meth:`abort` (or leaving a ``with`` block early) drops it and leaves ``folder`` as it was.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
-    >>> with StoreLoader(folder) as loader:
-    ...     loader.add("<urn:g>", b'<urn:s> <urn:p> "o" <urn:g> .\\n')
-    ...     _ = loader.close()
-    >>> len(OxigraphStore(folder, read_only=True)), list(store_digests(folder))
-    (1, ['<urn:g>'])
-    """
-
-    _ABORT = object()
-
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-        self.digests: dict[str, str] = {}
-        self.repeated = False
-        self._batch: list[bytes] = []
-        self._size = 0
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._done = False
-        self._thread = threading.Thread(target=self._run, name="ipkg-store-loader", daemon=True)
-        self._thread.start()
-
-    def add(self, name: str, chunk: bytes) -> None:
-        """Load the chunk of N-Quads lines of named graph ``name`` (its term, ``<iri>``)."""
-        self.repeated = self.repeated or name in self.digests
-        self.digests[name] = hashlib.sha256(chunk).hexdigest()
-        self._batch.append(chunk)
-        self._size += len(chunk)
-        if self._size >= LOAD_BATCH:
-            self._put(b"".join(self._batch))
-            self._batch, self._size = [], 0
-
-    def _put(self, item: object) -> None:
-        while self._thread.is_alive():
-            try:
-                self._queue.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    def _run(self) -> None:
-        def fill(store: OxigraphStore) -> None:
-            while (item := self._queue.get()) is not None:
-                if item is self._ABORT:
-                    raise _Aborted
-                store.load_nquads(item)  # type: ignore[arg-type]
-
-        try:
-            _swap_in(self.folder, fill, digests=self.digests)
-        except _Aborted:
-            pass
-        except BaseException as exc:  # raised by close() in the caller's thread
-            self._error = exc
-
-    def close(self) -> Path:
-        """Wait until every graph is loaded and the store is in place at ``folder``; returns ``folder``.
-
-        Raises
-        ------
-        IpkgError
-            If the same graph was added twice (the store would hold both).
-        """
-        if not self._done:
-            if self.repeated:
-                self.abort()
-                raise IpkgError(Errors.E034.format(folder=self.folder))
-            if self._batch:
-                self._put(b"".join(self._batch))
-                self._batch = []
-            self._put(None)
-            self._thread.join()
-            self._done = True
-        if self._error is not None:
-            raise self._error
-        return self.folder
-
-    def abort(self) -> None:
-        """Stop loading and leave ``folder`` as it was."""
-        if not self._done:
-            self._put(self._ABORT)
-            self._thread.join()
-            self._done = True
-
-    def __enter__(self) -> StoreLoader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.abort()
-
-
-class _Aborted(Exception):
-    pass
 
 
 def update_store(quads: NQuads, folder: str | Path) -> int | None:
