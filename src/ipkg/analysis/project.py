@@ -18,6 +18,7 @@ from ..kg.quads import ox_to_rdflib
 from ..query.sparql import run_query
 from ..resources import load_gazetteer
 from ..store import MemoryStore, OxigraphStore, Store
+from ..store.text import with_values
 
 __all__ = ["graph_to_actor_network", "graph_to_bipartite", "node_to_iri"]
 
@@ -81,8 +82,11 @@ class _Names:
     def __init__(self, nm: NamespaceManager) -> None:
         self.nm = nm
         self._names: dict[str, str] = {}
+        #: the names made of IRIs (a blank node or a literal may look like one)
+        self.named: set[str] = set()
         self._iris: dict[str, str] = {}
-        self._namespaces: dict[str, tuple[str | None, tuple[str, ...], bool]] = {}
+        self._expansions: dict[str, str | None] = {}
+        self._namespaces: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         # rdflib's own tables: the namespaces it knows (bound, or met before) and the names it computed
         self._trie: dict[str, Any] | None = getattr(nm, "_NamespaceManager__trie", None)
         self._computed: dict[str, Any] = getattr(nm, "_NamespaceManager__cache", {})
@@ -92,13 +96,23 @@ class _Names:
         name = self._names.get(iri)
         if name is None:
             name = self._names[iri] = self._name(iri)
+            self.named.add(name)
         return name
 
     def iri(self, name: str) -> str:
-        """``node_to_iri(name, nm)``."""
+        """``node_to_iri(name, nm)``, with the namespace of each prefix looked up once."""
         iri = self._iris.get(name)
         if iri is None:
-            iri = self._iris[name] = node_to_iri(name, self.nm)
+            if name.startswith("<") and name.endswith(">"):
+                iri = name[1:-1]
+            else:
+                prefix, colon, local = name.partition(":")
+                if prefix not in self._expansions:
+                    ns = self.nm.store.namespace(prefix)
+                    self._expansions[prefix] = None if ns is None else str(ns)
+                ns = self._expansions[prefix]
+                iri = f"{ns}{local}" if colon and ns is not None else name  # expand_curie, or its ValueError
+            self._iris[name] = iri
         return iri
 
     def _name(self, iri: str) -> str:
@@ -109,22 +123,17 @@ class _Names:
         known = self._namespaces.get(ns)
         if known is None:
             known = self._namespaces[ns] = self._namespace(ns)
-        prefix, longer, expands = known
+        prefix, longer = known
         if prefix is None:
             return f"<{iri}>"
         if any(iri.startswith(n) for n in longer):
             return URIRef(iri).n3(self.nm)
-        name = f"{prefix}:{m.group(1)}"
-        if expands:
-            self._iris[name] = iri
-        return name
+        return f"{prefix}:{m.group(1)}"
 
-    def _namespace(self, ns: str) -> tuple[str | None, tuple[str, ...], bool]:
-        """The prefix of ``ns``, the longer namespaces rdflib knows that start with it, and whether the prefix expands back to ``ns``."""
+    def _namespace(self, ns: str) -> tuple[str | None, tuple[str, ...]]:
+        """The prefix of ``ns`` and the longer namespaces rdflib knows that start with it."""
         prefix = self.nm.store.prefix(URIRef(ns))
-        longer = tuple(n for n in _trie_keys(self._trie or {}) if len(n) > len(ns) and n.startswith(ns))
-        expands = bool(prefix) and ":" not in prefix and not prefix.startswith("<") and self.nm.store.namespace(prefix) == URIRef(ns)
-        return prefix, longer, expands
+        return prefix, tuple(n for n in _trie_keys(self._trie or {}) if len(n) > len(ns) and n.startswith(ns))
 
 
 def _trie_keys(trie: dict[str, Any]) -> list[str]:
@@ -135,15 +144,16 @@ def _trie_keys(trie: dict[str, Any]) -> list[str]:
     return out
 
 
-def _select(store: Store, name: str, names: _Names) -> list[tuple[str, ...]]:
+def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[tuple[str, ...]]:
     """The rows of the projection query ``name`` as tuples of cells, as :func:`~ipkg.query.run_query` renders them.
 
-    Oxigraph answers the query's ``.oxigraph.rq`` form, read here without rdflib terms; other
-    stores the portable form, through :func:`~ipkg.query.run_query`."""
+    Oxigraph answers the query's ``.oxigraph.rq`` form, read here without rdflib terms (``bindings``
+    reach it as :meth:`~ipkg.store.OxigraphStore.query` passes them); other stores the portable form,
+    through :func:`~ipkg.query.run_query`."""
     if not isinstance(store, OxigraphStore):
-        res = run_query(store, str(_HERE / f"{name}.rq"))
+        res = run_query(store, str(_HERE / f"{name}.rq"), **bindings)
         return [tuple(row[c] for c in res.columns) for row in res.rows]
-    query = (_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8")
+    query = with_values((_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8"), bindings)
     typed: dict[ox.Literal, str] = {}
 
     def term_cell(term: object) -> str:
@@ -178,10 +188,22 @@ def _select(store: Store, name: str, names: _Names) -> list[tuple[str, ...]]:
     return [row for row in rows if any(row)]
 
 
-def _edge_rows(store: Store, names: _Names) -> list[tuple[str, ...]]:
-    """(event, actor, target, kind, cameo, quad, goldstein, date, sentences, documents) rows, sorted,
-    so that networks, and what seeded algorithms find in them, are the same whatever the store."""
-    return sorted(_select(store, "edges", names))
+_QUERIES = ("edges", "nodes", "aliases", "positions")
+
+
+def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
+    quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
+    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`."""
+    rows: dict[str, list[tuple[str, ...]]] | None = None
+    if cache is not None and isinstance(store, OxigraphStore):
+        from .rowcache import cached_rows
+
+        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names.named, names.iri)
+    if rows is None:
+        rows = {name: _select(store, name, names) for name in _QUERIES}
+    rows["edges"] = sorted(rows["edges"])
+    return rows
 
 
 def _event_attrs(row: tuple[str, ...], names: _Names, goldstein: dict[str, float]) -> dict[str, object]:
@@ -203,7 +225,7 @@ def _event_attrs(row: tuple[str, ...], names: _Names, goldstein: dict[str, float
     }
 
 
-def _states(store: Store, nodes: dict[str, dict[str, object]], names: _Names) -> dict[str, str]:
+def _states(positions: list[tuple[str, ...]], nodes: dict[str, dict[str, object]], names: _Names) -> dict[str, str]:
     """Each actor's state: itself for a state; else the state the gazetteer puts it in (``partOf``,
     ``capitalOf``, ``nationality``, followed until a state); else the state of the organisation
     the graph says the actor holds a position in, when that is one state. ``""`` when unknown."""
@@ -223,7 +245,7 @@ def _states(store: Store, nodes: dict[str, dict[str, object]], names: _Names) ->
         return ""
 
     held: dict[str, set[str]] = {}
-    for holder, organization in _select(store, "positions", names):
+    for holder, organization in positions:
         held.setdefault(holder, set()).add(names.iri(organization))
     out: dict[str, str] = {}
     for n, attrs in nodes.items():
@@ -236,10 +258,10 @@ def _states(store: Store, nodes: dict[str, dict[str, object]], names: _Names) ->
     return out
 
 
-def _actor_nodes(store: Store, names: _Names) -> dict[str, dict[str, object]]:
+def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[str, dict[str, object]]:
     gaz = load_gazetteer()
     nodes: dict[str, dict[str, object]] = {}
-    for actor, label, type_ in _select(store, "nodes", names):
+    for actor, label, type_ in rows["nodes"]:
         iri = names.iri(actor)
         entry = gaz.entries.get(iri)
         nodes[actor] = {
@@ -250,30 +272,34 @@ def _actor_nodes(store: Store, names: _Names) -> dict[str, dict[str, object]]:
             "short_forms": sorted(entry.anaphoric) if entry else [],
             "surface_forms": [],
         }
-    for actor, alias in _select(store, "aliases", names):
+    for actor, alias in rows["aliases"]:
         if actor in nodes:
             nodes[actor]["surface_forms"].append(alias)  # type: ignore[attr-defined]
     for attrs in nodes.values():
         attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
-    for n, state in _states(store, nodes, names).items():
+    for n, state in _states(rows["positions"], nodes, names).items():
         nodes[n]["state"] = state
     return dict(sorted(nodes.items()))
 
 
-def _event_rows(ds: Dataset | Store) -> tuple[Store, _Names, list[tuple[str, ...]]]:
-    """The store, its names and one row per (event, actor, target): what both projections read."""
+def _event_rows(ds: Dataset | Store, cache: str | Path | None = None) -> tuple[_Names, dict[str, list[tuple[str, ...]]]]:
+    """The store's names and the rows of the projection queries: what both projections read."""
     store = _store(ds)
     names = _Names(store.namespace_manager)
-    return store, names, _edge_rows(store, names)
+    return names, _projection_rows(store, names, cache)
 
 
-def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
+def graph_to_actor_network(ds: Dataset | Store, *, cache: str | Path | None = None) -> nx.MultiDiGraph:
     """Actor-actor multigraph: one edge per event, from each actor to each target.
 
     Parameters
     ----------
     ds : rdflib.Dataset or ipkg.store.Store
         A graph built by ipkg, or a store holding one (see :func:`ipkg.store.open_store`).
+    cache : str or Path, optional
+        A file keeping the rows the projection queries gave, for a store ``ipkg build`` wrote: the
+        next call reads again only the events that the named graphs changed since then touch (see
+        :mod:`ipkg.analysis.rowcache`). Ignored for other stores. The network is the same either way.
 
     Returns
     -------
@@ -299,13 +325,13 @@ def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
     0
     """
     G = nx.MultiDiGraph()
-    store, names, rows = _event_rows(ds)
-    if not rows:
+    names, rows = _event_rows(ds, cache)
+    if not rows["edges"]:
         return G
-    for n, attrs in _actor_nodes(store, names).items():
+    for n, attrs in _actor_nodes(rows, names).items():
         G.add_node(n, **attrs)
     goldstein: dict[str, float] = {}
-    for row in rows:
+    for row in rows["edges"]:
         G.add_edge(row[1], row[2], key=row[0], **_event_attrs(row, names, goldstein))
     G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
     return G
@@ -336,12 +362,12 @@ def graph_to_bipartite(ds: Dataset | Store) -> nx.Graph:
     0
     """
     B = nx.Graph()
-    store, names, rows = _event_rows(ds)
-    if not rows:
+    names, rows = _event_rows(ds)
+    if not rows["edges"]:
         return B
-    actors = _actor_nodes(store, names)
+    actors = _actor_nodes(rows, names)
     goldstein: dict[str, float] = {}
-    for row in rows:
+    for row in rows["edges"]:
         event = row[0]
         attrs = _event_attrs(row, names, goldstein)
         del attrs["event"]
