@@ -25,8 +25,8 @@ __all__ = ["graph_to_actor_network", "graph_to_bipartite", "node_to_iri"]
 _HERE = Path(__file__).parent
 _SEP = "\x1f"
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-# An IRI's local part after its last "/" or "#" when rdflib's split_uri cuts it there.
-_LOCAL = re.compile(r"[/#]([A-Za-z0-9_][A-Za-z0-9_.-]*)\Z")
+# An IRI's local part after its last "/" or "#" of a shape rdflib's split_uri cuts there.
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # The columns of the *.oxigraph.rq queries that hold strings made by the query (STR, GROUP_CONCAT...).
 _TEXT_COLUMNS = frozenset({"kind", "cameo", "quad", "date", "sentences", "documents", "label", "type", "alias"})
 
@@ -116,19 +116,20 @@ class _Names:
         return iri
 
     def _name(self, iri: str) -> str:
-        m = _LOCAL.search(iri)
-        if m is None or self._trie is None or iri in self._computed or iri.startswith(XMLNS) or not _is_valid_uri(iri):
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        local = iri[cut:]
+        if not cut or _LOCAL.fullmatch(local) is None or self._trie is None or iri in self._computed or iri.startswith(XMLNS) or not _is_valid_uri(iri):
             return URIRef(iri).n3(self.nm)
-        ns = iri[: m.start(1)]
+        ns = iri[:cut]
         known = self._namespaces.get(ns)
         if known is None:
             known = self._namespaces[ns] = self._namespace(ns)
         prefix, longer = known
         if prefix is None:
             return f"<{iri}>"
-        if any(iri.startswith(n) for n in longer):
+        if longer and any(iri.startswith(n) for n in longer):
             return URIRef(iri).n3(self.nm)
-        return f"{prefix}:{m.group(1)}"
+        return f"{prefix}:{local}"
 
     def _namespace(self, ns: str) -> tuple[str | None, tuple[str, ...]]:
         """The prefix of ``ns`` and the longer namespaces rdflib knows that start with it."""
