@@ -108,8 +108,8 @@ class _Names:
             else:
                 prefix, colon, local = name.partition(":")
                 if prefix not in self._expansions:
-                    ns = self.nm.store.namespace(prefix)
-                    self._expansions[prefix] = None if ns is None else str(ns)
+                    bound = self.nm.store.namespace(prefix)
+                    self._expansions[prefix] = None if bound is None else str(bound)
                 ns = self._expansions[prefix]
                 iri = f"{ns}{local}" if colon and ns is not None else name  # expand_curie, or its ValueError
             self._iris[name] = iri
@@ -150,9 +150,9 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
 
     Oxigraph answers the query's ``.oxigraph.rq`` form, read here without rdflib terms (``bindings``
     reach it as :meth:`~ipkg.store.OxigraphStore.query` passes them); other stores the portable form,
-    through :func:`~ipkg.query.run_query`."""
+    through :func:`~ipkg.query.run_query` (the queries with bindings have only an Oxigraph form)."""
     if not isinstance(store, OxigraphStore):
-        res = run_query(store, str(_HERE / f"{name}.rq"), **bindings)
+        res = run_query(store, str(_HERE / f"{name}.rq"))
         return [tuple(row[c] for c in res.columns) for row in res.rows]
     query = with_values((_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8"), bindings)
     typed: dict[ox.Literal, str] = {}
@@ -200,7 +200,7 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
     if cache is not None and isinstance(store, OxigraphStore):
         from .rowcache import cached_rows
 
-        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names.named, names.iri)
+        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names)
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
     rows["edges"] = sorted(rows["edges"])

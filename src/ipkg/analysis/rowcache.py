@@ -31,13 +31,16 @@ import hashlib
 import json
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
 from ..kg.io import write_atomic
 from ..store import OxigraphStore
 from ..store.oxigraph import DIGESTS
+
+if TYPE_CHECKING:
+    from .project import _Names
 
 __all__ = ["cached_rows", "CHANGED_SHARE", "EVENTS_SHARE"]
 
@@ -56,7 +59,7 @@ Rows = dict[str, list[tuple[str, ...]]]
 Select = Callable[..., list[tuple[str, ...]]]
 
 
-def cached_rows(store: OxigraphStore, path: Path, select: Select, named: Collection[str], iri: Callable[[str], str]) -> Rows | None:
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names) -> Rows | None:
     """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
 
     Parameters
@@ -67,11 +70,9 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, named: Collect
         The cache file.
     select : callable
         ``select(name, **bindings)``: the rows of the projection query ``name`` (as
-        :func:`ipkg.analysis.project._select` gives them).
-    named : collection of str
-        The names ``select`` made of IRIs so far (a blank node may look like one).
-    iri : callable
-        Name -> IRI.
+        :func:`ipkg.analysis.project._select` gives them, naming IRIs with ``names``).
+    names : ipkg.analysis.project._Names
+        How ``select`` names IRIs, and the names it made of IRIs so far.
 
     Returns
     -------
@@ -81,7 +82,8 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, named: Collect
     digests = _digests(store)
     if digests is None:
         return None
-    key = _fingerprint()
+    named, iri = names.named, names.iri
+    key = _fingerprint(names)
     old = _read(path, key)
     update = _update(old, digests, select, named, iri) if old is not None else None
     if update is None:
@@ -112,11 +114,16 @@ def _digests(store: OxigraphStore) -> dict[str, str] | None:
     return digests
 
 
-def _fingerprint() -> str:
-    """What the rows depend on besides the store: the queries and the code that reads them."""
-    h = hashlib.sha256(b"ipkg rowcache 1\n")
+def _fingerprint(names: _Names) -> str:
+    """What the rows depend on besides the store: the queries, the code that reads them, the
+    engine, and the prefixes IRIs are named with."""
+    import pyoxigraph
+    import rdflib
+
+    h = hashlib.sha256(f"ipkg rowcache 1\n{pyoxigraph.__version__}\n{rdflib.__version__}\n".encode())
     for p in sorted(_HERE.glob("*.oxigraph.rq")) + [_HERE / "project.py", Path(__file__)]:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    h.update(json.dumps(sorted((prefix, str(ns)) for prefix, ns in names.nm.namespaces())).encode())
     return h.hexdigest()
 
 
@@ -193,8 +200,8 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
     named_docs: dict[str, set[str]] = {}
     for row in fresh:
         named_docs.setdefault(row[0], set()).update(row[9].split(_SEP))
-    for g, events in reached.items():
-        if any(e in named_docs and named_docs[e].isdisjoint(graph_docs[g]) for e in events):
+    for g, reached_events in reached.items():
+        if any(e in named_docs and named_docs[e].isdisjoint(graph_docs[g]) for e in reached_events):
             return None  # not a graph as ipkg writes them: an event it touches does not name its document
     rows: Rows = {name: select(name) for name in QUERIES if name != "edges"}
     rows["edges"] = [row for row in edges if row[0] not in touched] + fresh
