@@ -1,22 +1,42 @@
-"""Projections of the RDF graph for networkx: never the raw triples, only actors and events."""
+"""Projections of the RDF graph for networkx: never the raw triples, only actors and events.
+
+Four SELECT queries feed them: ``edges`` (one row per event, actor and target), ``nodes``,
+``aliases`` and ``positions``. Each is a file in two forms with the same answers (the tests run
+both): ``<name>.rq``, plain SPARQL for rdflib and remote stores, and ``<name>.oxigraph.rq``, shaped
+for Oxigraph's evaluator (each property scanned once and the scans joined by hashing; at 10^4
+documents ``edges`` took 19-26 s in its plain form on the build's store, 3 s in this one). Rows are
+read from Oxigraph without rdflib terms, and sorted here rather than by the queries.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import XMLNS, NamespaceManager
+from rdflib.term import _is_valid_uri
 
+from ..errors import Errors, IpkgError, QuerySyntaxError
+from ..kg.quads import ox_to_rdflib
 from ..query.sparql import run_query
 from ..resources import load_gazetteer
-from ..store import MemoryStore, Store
+from ..store import MemoryStore, OxigraphStore, Store
+from ..store.text import with_values
 
 __all__ = ["graph_to_actor_network", "graph_to_bipartite", "node_to_iri"]
 
 _HERE = Path(__file__).parent
 _SEP = "\x1f"
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+# An IRI's local part after its last "/" or "#" of a shape rdflib's split_uri cuts there.
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+# The columns of the *.oxigraph.rq queries that hold strings made by the query (STR, GROUP_CONCAT...).
+_TEXT_COLUMNS = frozenset({"kind", "cameo", "quad", "date", "sentences", "documents", "label", "type", "alias"})
 
 
 @lru_cache(maxsize=1)
@@ -50,27 +70,171 @@ def _store(target: Dataset | Store) -> Store:
     return MemoryStore(target) if isinstance(target, Dataset) else target
 
 
-def _edge_rows(store: Store) -> list[dict[str, str]]:
-    """In one order whatever the store, so that networks, and what seeded algorithms find in them, are the same."""
-    return sorted(run_query(store, str(_HERE / "edges.rq")).rows, key=lambda r: (r["event"], r["actor"], r["target"]))
+class _Names:
+    """IRIs as query results name them (``URIRef.n3(nm)``: ``actor:iran``, or ``<iri>``), and names back to IRIs (:func:`node_to_iri`).
+
+    rdflib takes tens of microseconds per IRI; the names of the common shape, a namespace ending in
+    ``/`` or ``#`` and a local part of ASCII letters, digits, ``_``, ``-`` and ``.`` (not starting with
+    ``-`` or ``.``), are made here the way rdflib makes them (``split_uri`` cuts such an IRI after its
+    last ``/`` or ``#``; no namespace rdflib knows of is longer and a prefix of it), the rest by rdflib.
+
+    Examples
+    --------
+    >>> names = _Names(_default_nm())
+    >>> names.name("https://w3id.org/ipkg/id/actor/iran"), names.name("http://example.org/x/y")
+    ('actor:iran', '<http://example.org/x/y>')
+    >>> names.iri("actor:iran"), names.iri("<http://example.org/x/y>"), names.iri("Iran")
+    ('https://w3id.org/ipkg/id/actor/iran', 'http://example.org/x/y', 'Iran')
+    """
+
+    def __init__(self, nm: NamespaceManager) -> None:
+        self.nm = nm
+        self._names: dict[str, str] = {}
+        #: the names made of IRIs (a blank node or a literal may look like one)
+        self.named: set[str] = set()
+        self._iris: dict[str, str] = {}
+        self._expansions: dict[str, str | None] = {}
+        self._namespaces: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        # rdflib's own tables: the namespaces it knows (bound, or met before) and the names it computed
+        self._trie: dict[str, Any] | None = getattr(nm, "_NamespaceManager__trie", None)
+        self._computed: dict[str, Any] = getattr(nm, "_NamespaceManager__cache", {})
+
+    def name(self, iri: str) -> str:
+        """``URIRef(iri).n3(nm)``."""
+        name = self._names.get(iri)
+        if name is None:
+            name = self._names[iri] = self._name(iri)
+            self.named.add(name)
+        return name
+
+    def iri(self, name: str) -> str:
+        """``node_to_iri(name, nm)``, with the namespace of each prefix looked up once."""
+        iri = self._iris.get(name)
+        if iri is None:
+            if name.startswith("<") and name.endswith(">"):
+                iri = name[1:-1]
+            else:
+                prefix, colon, local = name.partition(":")
+                if prefix not in self._expansions:
+                    bound = self.nm.store.namespace(prefix)
+                    self._expansions[prefix] = None if bound is None else str(bound)
+                ns = self._expansions[prefix]
+                iri = f"{ns}{local}" if colon and ns is not None else name  # expand_curie, or its ValueError
+            self._iris[name] = iri
+        return iri
+
+    def _name(self, iri: str) -> str:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        local = iri[cut:]
+        if not cut or _LOCAL.fullmatch(local) is None or self._trie is None or iri in self._computed or iri.startswith(XMLNS) or not _is_valid_uri(iri):
+            return URIRef(iri).n3(self.nm)
+        ns = iri[:cut]
+        known = self._namespaces.get(ns)
+        if known is None:
+            known = self._namespaces[ns] = self._namespace(ns)
+        prefix, longer = known
+        if prefix is None:
+            return f"<{iri}>"
+        if longer and any(iri.startswith(n) for n in longer):
+            return URIRef(iri).n3(self.nm)
+        return f"{prefix}:{local}"
+
+    def _namespace(self, ns: str) -> tuple[str | None, tuple[str, ...]]:
+        """The prefix of ``ns`` and the longer namespaces rdflib knows that start with it."""
+        prefix = self.nm.store.prefix(URIRef(ns))
+        return prefix, tuple(n for n in _trie_keys(self._trie or {}) if len(n) > len(ns) and n.startswith(ns))
 
 
-def _event_attrs(row: dict[str, str], nm: NamespaceManager) -> dict[str, object]:
+def _trie_keys(trie: dict[str, Any]) -> list[str]:
+    out = []
+    for key, sub in trie.items():
+        out.append(key)
+        out.extend(_trie_keys(sub))
+    return out
+
+
+def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[tuple[str, ...]]:
+    """The rows of the projection query ``name`` as tuples of cells, as :func:`~ipkg.query.run_query` renders them.
+
+    Oxigraph answers the query's ``.oxigraph.rq`` form, read here without rdflib terms (``bindings``
+    reach it as :meth:`~ipkg.store.OxigraphStore.query` passes them); other stores the portable form,
+    through :func:`~ipkg.query.run_query` (the queries with bindings have only an Oxigraph form)."""
+    if not isinstance(store, OxigraphStore):
+        res = run_query(store, str(_HERE / f"{name}.rq"))
+        return [tuple(row[c] for c in res.columns) for row in res.rows]
+    query = with_values((_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8"), bindings)
+    typed: dict[ox.Literal, str] = {}
+
+    def term_cell(term: object) -> str:
+        if term is None:
+            return ""
+        if type(term) is ox.NamedNode:
+            return names.name(term.value)
+        if type(term) is ox.Literal:
+            if term.language is not None or term.datatype == _XSD_STRING:
+                return term.value
+            text = typed.get(term)
+            if text is None:
+                text = typed[term] = str(ox_to_rdflib(term))
+            return text
+        if type(term) is ox.BlankNode:
+            return term.value
+        return str(ox_to_rdflib(term))  # type: ignore[arg-type]  # raises: RDF-star
+
+    def text_cell(term: ox.Literal | None) -> str:
+        return "" if term is None else term.value
+
+    try:
+        solutions = store.oxigraph.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        # columns made by STR, GROUP_CONCAT or MIN of strings hold plain strings: their value is their text
+        cells = [text_cell if v.value in _TEXT_COLUMNS else term_cell for v in solutions.variables]
+        rows = [tuple([f(term) for f, term in zip(cells, solution)]) for solution in solutions]
+    except SyntaxError as exc:
+        raise QuerySyntaxError(Errors.E009.format(reason=exc)) from None
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        raise IpkgError(Errors.E009.format(reason=exc)) from None
+    return [row for row in rows if any(row)]
+
+
+_QUERIES = ("edges", "nodes", "aliases", "positions")
+
+
+def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
+    quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
+    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`."""
+    rows: dict[str, list[tuple[str, ...]]] | None = None
+    if cache is not None and isinstance(store, OxigraphStore):
+        from .rowcache import cached_rows
+
+        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names)
+    if rows is None:
+        rows = {name: _select(store, name, names) for name in _QUERIES}
+    rows["edges"] = sorted(rows["edges"])
+    return rows
+
+
+def _event_attrs(row: tuple[str, ...], names: _Names, goldstein: dict[str, float]) -> dict[str, object]:
+    event, _, _, kind, cameo, quad, score, date, sentences, documents = row
+    value = goldstein.get(score)
+    if value is None:
+        value = goldstein[score] = float(score)
     return {
-        "event": row["event"],
-        "iri": node_to_iri(row["event"], nm),
-        "kind": row["kind"],
-        "cameo": row["cameo"],
-        "quad": row["quad"],
-        "goldstein": float(row["goldstein"]),
-        "date": row["date"],
+        "event": event,
+        "iri": names.iri(event),
+        "kind": kind,
+        "cameo": cameo,
+        "quad": quad,
+        "goldstein": value,
+        "date": date,
         # sorted: SPARQL leaves the order of GROUP_CONCAT to the store
-        "sentences": sorted(row["sentences"].split(_SEP)) if row["sentences"] else [],
-        "documents": sorted(row["documents"].split(_SEP)) if row["documents"] else [],
+        "sentences": sorted(sentences.split(_SEP)) if sentences else [],
+        "documents": sorted(documents.split(_SEP)) if documents else [],
     }
 
 
-def _states(store: Store, nodes: dict[str, dict[str, object]], nm: NamespaceManager) -> dict[str, str]:
+def _states(positions: list[tuple[str, ...]], nodes: dict[str, dict[str, object]], names: _Names) -> dict[str, str]:
     """Each actor's state: itself for a state; else the state the gazetteer puts it in (``partOf``,
     ``capitalOf``, ``nationality``, followed until a state); else the state of the organisation
     the graph says the actor holds a position in, when that is one state. ``""`` when unknown."""
@@ -90,8 +254,8 @@ def _states(store: Store, nodes: dict[str, dict[str, object]], nm: NamespaceMana
         return ""
 
     held: dict[str, set[str]] = {}
-    for row in run_query(store, str(_HERE / "positions.rq")).rows:
-        held.setdefault(row["holder"], set()).add(node_to_iri(row["organization"], nm))
+    for holder, organization in positions:
+        held.setdefault(holder, set()).add(names.iri(organization))
     out: dict[str, str] = {}
     for n, attrs in nodes.items():
         iri = str(attrs["iri"])
@@ -99,48 +263,52 @@ def _states(store: Store, nodes: dict[str, dict[str, object]], nm: NamespaceMana
         if not state:
             found = {via_gazetteer(org) for org in held.get(n, ())} - {""}
             state = found.pop() if len(found) == 1 else ""
-        out[n] = node_of.get(state) or (URIRef(state).n3(nm) if state else "")
+        out[n] = node_of.get(state) or (names.name(state) if state else "")
     return out
 
 
-def _actor_nodes(store: Store) -> dict[str, dict[str, object]]:
-    nm = store.namespace_manager
+def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[str, dict[str, object]]:
     gaz = load_gazetteer()
     nodes: dict[str, dict[str, object]] = {}
-    for row in run_query(store, str(_HERE / "nodes.rq")).rows:
-        iri = node_to_iri(row["actor"], nm)
+    for actor, label, type_ in rows["nodes"]:
+        iri = names.iri(actor)
         entry = gaz.entries.get(iri)
-        nodes[row["actor"]] = {
-            "label": row["label"],
-            "type": row["type"],
+        nodes[actor] = {
+            "label": label,
+            "type": type_,
             "iri": iri,
-            "aliases": sorted(set(entry.aliases) - {row["label"]}) if entry else [],
+            "aliases": sorted(set(entry.aliases) - {label}) if entry else [],
             "short_forms": sorted(entry.anaphoric) if entry else [],
             "surface_forms": [],
         }
-    for row in run_query(store, str(_HERE / "aliases.rq")).rows:
-        if row["actor"] in nodes:
-            nodes[row["actor"]]["surface_forms"].append(row["alias"])  # type: ignore[attr-defined]
+    for actor, alias in rows["aliases"]:
+        if actor in nodes:
+            nodes[actor]["surface_forms"].append(alias)  # type: ignore[attr-defined]
     for attrs in nodes.values():
         attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
-    for n, state in _states(store, nodes, nm).items():
+    for n, state in _states(rows["positions"], nodes, names).items():
         nodes[n]["state"] = state
     return dict(sorted(nodes.items()))
 
 
-def _event_rows(ds: Dataset | Store) -> tuple[Store, NamespaceManager, list[dict[str, str]]]:
-    """The store, its prefixes and one row per (event, actor, target): what both projections read."""
+def _event_rows(ds: Dataset | Store, cache: str | Path | None = None) -> tuple[_Names, dict[str, list[tuple[str, ...]]]]:
+    """The store's names and the rows of the projection queries: what both projections read."""
     store = _store(ds)
-    return store, store.namespace_manager, _edge_rows(store)
+    names = _Names(store.namespace_manager)
+    return names, _projection_rows(store, names, cache)
 
 
-def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
+def graph_to_actor_network(ds: Dataset | Store, *, cache: str | Path | None = None) -> nx.MultiDiGraph:
     """Actor-actor multigraph: one edge per event, from each actor to each target.
 
     Parameters
     ----------
     ds : rdflib.Dataset or ipkg.store.Store
         A graph built by ipkg, or a store holding one (see :func:`ipkg.store.open_store`).
+    cache : str or Path, optional
+        A file keeping the rows the projection queries gave, for a store ``ipkg build`` wrote: the
+        next call reads again only the events that the named graphs changed since then touch (see
+        :mod:`ipkg.analysis.rowcache`). Ignored for other stores. The network is the same either way.
 
     Returns
     -------
@@ -166,13 +334,14 @@ def graph_to_actor_network(ds: Dataset | Store) -> nx.MultiDiGraph:
     0
     """
     G = nx.MultiDiGraph()
-    store, nm, rows = _event_rows(ds)
-    if not rows:
+    names, rows = _event_rows(ds, cache)
+    if not rows["edges"]:
         return G
-    for n, attrs in _actor_nodes(store).items():
+    for n, attrs in _actor_nodes(rows, names).items():
         G.add_node(n, **attrs)
-    for row in rows:
-        G.add_edge(row["actor"], row["target"], key=row["event"], **_event_attrs(row, nm))
+    goldstein: dict[str, float] = {}
+    for row in rows["edges"]:
+        G.add_edge(row[1], row[2], key=row[0], **_event_attrs(row, names, goldstein))
     G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
     return G
 
@@ -202,16 +371,18 @@ def graph_to_bipartite(ds: Dataset | Store) -> nx.Graph:
     0
     """
     B = nx.Graph()
-    store, nm, rows = _event_rows(ds)
-    if not rows:
+    names, rows = _event_rows(ds)
+    if not rows["edges"]:
         return B
-    actors = _actor_nodes(store)
-    for row in rows:
-        attrs = _event_attrs(row, nm)
+    actors = _actor_nodes(rows, names)
+    goldstein: dict[str, float] = {}
+    for row in rows["edges"]:
+        event = row[0]
+        attrs = _event_attrs(row, names, goldstein)
         del attrs["event"]
-        B.add_node(row["event"], bipartite=1, **attrs)
-        for node, role in ((row["actor"], "actor"), (row["target"], "target")):
+        B.add_node(event, bipartite=1, **attrs)
+        for node, role in ((row[1], "actor"), (row[2], "target")):
             B.add_node(node, bipartite=0, **actors[node])
-            roles = set(B.edges[node, row["event"]]["role"].split()) if B.has_edge(node, row["event"]) else set()
-            B.add_edge(node, row["event"], role=" ".join(sorted(roles | {role})))
+            roles = set(B.edges[node, event]["role"].split()) if B.has_edge(node, event) else set()
+            B.add_edge(node, event, role=" ".join(sorted(roles | {role})))
     return B

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Hashable
 
 import networkx as nx
@@ -50,7 +49,8 @@ def explorer_layout(G: nx.Graph, *, seed: int = 0, pivots: int = 40) -> dict[Has
     """
     U = nx.Graph()
     U.add_nodes_from(G)
-    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    # each pair once (a pair of actors has tens of events between them), in the order first met: U is the same
+    U.add_edges_from(dict.fromkeys((u, v) for u, v in G.edges() if u != v))
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(U)), key=lambda c: (-len(c), str(c[0])))
     placed: list[tuple[list[Hashable], np.ndarray]] = []
     for nodes in comps:
@@ -81,11 +81,15 @@ def _pivot_mds(U: nx.Graph, nodes: list[Hashable], k: int) -> np.ndarray:
     adj = [[index[m] for m in U[n]] for n in nodes]
     n = len(nodes)
     k = min(k, n)
+    # adjacency in compressed rows: the neighbours of i are indices[indptr[i]:indptr[i + 1]]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in adj], out=indptr[1:])
+    indices = np.fromiter((j for a in adj for j in a), dtype=np.int64, count=int(indptr[-1]))
     dist = np.empty((n, k))
     mindist = np.full(n, np.inf)
     pivot = max(range(n), key=lambda i: (len(adj[i]), -i))  # the biggest hub first
     for j in range(k):
-        d = _bfs(adj, pivot)
+        d = _bfs(indptr, indices, pivot)
         dist[:, j] = d
         mindist = np.minimum(mindist, d)
         pivot = int(np.argmax(mindist))  # then farthest-first
@@ -96,17 +100,27 @@ def _pivot_mds(U: nx.Graph, nodes: list[Hashable], k: int) -> np.ndarray:
     return xy if xy.shape[1] == 2 else np.column_stack([xy, np.zeros(n)])
 
 
-def _bfs(adj: list[list[int]], source: int) -> np.ndarray:
-    d = np.full(len(adj), -1.0)
+def _bfs(indptr: np.ndarray, indices: np.ndarray, source: int) -> np.ndarray:
+    """Hops from ``source`` to every node (-1 where it cannot reach), one whole level at a time.
+
+    Examples
+    --------
+    >>> _bfs(np.array([0, 1, 3, 4, 4]), np.array([1, 0, 2, 1]), 0)  # the path 0-1-2, and 3 alone
+    array([ 0.,  1.,  2., -1.])
+    """
+    d = np.full(len(indptr) - 1, -1.0)
     d[source] = 0.0
-    queue = deque([source])
-    while queue:
-        i = queue.popleft()
-        nd = d[i] + 1.0
-        for j in adj[i]:
-            if d[j] < 0:
-                d[j] = nd
-                queue.append(j)
+    frontier = np.array([source], dtype=np.int64)
+    level = 0.0
+    while frontier.size:
+        level += 1.0
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
+        # the places of the frontier's neighbours in `indices`: each start, counted up
+        places = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        reached = indices[places]
+        frontier = np.unique(reached[d[reached] < 0])
+        d[frontier] = level
     return d
 
 

@@ -1,0 +1,208 @@
+"""A file of the rows the projection queries gave for a store ``ipkg build`` wrote, brought up to date graph by graph.
+
+``ipkg build`` keeps beside its Oxigraph store a digest of each named graph (``graphs.json``, see
+:func:`ipkg.store.update_store`). The cache keeps the rows of the four projection queries
+(``edges``, ``nodes``, ``aliases``, ``positions``), the digests they were read under, and, for each
+named graph, the identifiers of the documents it describes. When graphs changed since:
+
+* the rows of ``nodes``, ``aliases`` and ``positions`` are read again (a few tenths of a second at
+  10^4 documents);
+* the rows of ``edges`` (3 to 4 s to read whole at 10^4 documents) are read again only for the
+  events a changed graph may touch, one event at a time (``edges-of-event.oxigraph.rq``): the events
+  whose cached rows name a document the graph described, and the events the graph as it is now
+  reaches (``graph-events.oxigraph.rq``: a triple of the event, of its evidence, of the evidence's
+  document, of its kind or of its event type).
+
+The first set rests on how ipkg writes graphs: one named graph per document, with that document's
+mentions of events, their evidence and the document itself, so that the events a document's graph
+touches are the events whose rows name the document. It is checked on every new graph (each event
+it reaches names its document, or has no rows). The rows are read whole instead when that check
+fails, when a graph that describes no document (the ontology) changed, when more than one graph in
+:data:`CHANGED_SHARE` changed or more than one event in :data:`EVENTS_SHARE` is touched, when the
+cache was written by other code or queries, and when the store has no digests (``--rebuild``). The
+rows are the same either way.
+
+The cache is JSON (never unpickled), written through a temporary file and a rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from ..kg.io import write_atomic
+from ..store import OxigraphStore
+from ..store.oxigraph import DIGESTS
+
+if TYPE_CHECKING:
+    from .project import _Names
+
+__all__ = ["cached_rows", "CHANGED_SHARE", "EVENTS_SHARE"]
+
+#: At most one graph in this many may have changed for the rows to be brought up to date (at 10^4
+#: documents, reading edges whole took 3-4 s, finding the events one changed graph touches ~0.1 s).
+CHANGED_SHARE = 300
+#: At most one event in this many (or 100 events) may be touched for the rows to be brought up to
+#: date (reading one event's rows took ~7 ms).
+EVENTS_SHARE = 100
+
+QUERIES = ("edges", "nodes", "aliases", "positions")
+_HERE = Path(__file__).parent
+_SEP = "\x1f"
+
+Rows = dict[str, list[tuple[str, ...]]]
+Select = Callable[..., list[tuple[str, ...]]]
+
+
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names) -> Rows | None:
+    """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
+
+    Parameters
+    ----------
+    store : OxigraphStore
+        The store; only one ``ipkg build`` wrote, with its digests, is cached.
+    path : Path
+        The cache file.
+    select : callable
+        ``select(name, **bindings)``: the rows of the projection query ``name`` (as
+        :func:`ipkg.analysis.project._select` gives them, naming IRIs with ``names``).
+    names : ipkg.analysis.project._Names
+        How ``select`` names IRIs, and the names it made of IRIs so far.
+
+    Returns
+    -------
+    dict or None
+        Query name -> rows, or None when the store is not one to cache (the caller reads the rows).
+    """
+    digests = _digests(store)
+    if digests is None:
+        return None
+    named, iri = names.named, names.iri
+    key = _fingerprint(names)
+    old = _read(path, key)
+    update = _update(old, digests, select, named, iri) if old is not None else None
+    if update is None:
+        rows = {name: select(name) for name in QUERIES}
+        graph_docs = _graph_documents(select, named, iri)
+        iris = all(row[0] in named for row in rows["edges"])
+    else:
+        rows, graph_docs, iris = update
+    if update is None or update[0] is not old["rows"]:  # type: ignore[index]
+        data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "rows": rows}
+        try:
+            write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written is read whole next time
+    return rows
+
+
+def _digests(store: OxigraphStore) -> dict[str, str] | None:
+    """The digest of each named graph, as :func:`ipkg.store.update_store` wrote them beside the store."""
+    if store.path is None:
+        return None
+    try:
+        digests = json.loads((Path(store.path).resolve().parent / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(digests, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
+        return None
+    return digests
+
+
+def _fingerprint(names: _Names) -> str:
+    """What the rows depend on besides the store: the queries, the code that reads them, the
+    engine, and the prefixes IRIs are named with."""
+    import pyoxigraph
+    import rdflib
+
+    h = hashlib.sha256(f"ipkg rowcache 1\n{pyoxigraph.__version__}\n{rdflib.__version__}\n".encode())
+    for p in sorted(_HERE.glob("*.oxigraph.rq")) + [_HERE / "project.py", Path(__file__)]:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    h.update(json.dumps(sorted((prefix, str(ns)) for prefix, ns in names.nm.namespaces())).encode())
+    return h.hexdigest()
+
+
+def _read(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    try:
+        data["rows"] = {name: [tuple(row) for row in data["rows"][name]] for name in QUERIES}
+        data["graph_docs"] = {g: list(ids) for g, ids in data["graph_docs"].items()}
+        data["digests"] = dict(data["digests"])
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    width = dict(zip(QUERIES, (10, 3, 2, 2)))
+    for name, rows in data["rows"].items():
+        if not all(len(row) == width[name] and all(type(cell) is str for cell in row) for row in rows):
+            return None
+    if not isinstance(data.get("events_are_iris"), bool):
+        return None
+    return data
+
+
+def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str], str], graph: str | None = None) -> dict[str, list[str]]:
+    """Named graph (as ``graphs.json`` writes it, ``<iri>``) -> identifiers of the documents it describes; of one graph, or of all."""
+    rows = select("graph-documents", g=URIRef(graph[1:-1])) if graph is not None else select("graph-documents")
+    out: dict[str, set[str]] = {}
+    for g, doc in rows:
+        if g in named:
+            out.setdefault(f"<{iri(g)}>", set()).add(doc)
+    return {g: sorted(ids) for g, ids in sorted(out.items())}
+
+
+def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str]) -> tuple[Rows, dict[str, list[str]], bool] | None:
+    """The cached rows brought up to date with the graphs that changed, or None when they must be read whole."""
+    before: dict[str, str] = old["digests"]
+    changed = sorted(g for g in before.keys() | digests.keys() if before.get(g) != digests.get(g))
+    if not changed:
+        return old["rows"], old["graph_docs"], old["events_are_iris"]
+    if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
+        return None
+    graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
+    edges: list[tuple[str, ...]] = old["rows"]["edges"]
+    # the events whose rows name a document a changed graph described
+    gone: set[str] = set()
+    for g in changed:
+        if g in before:
+            if not graph_docs.get(g):
+                return None  # a graph without documents, the ontology: it may touch any event
+            gone.update(graph_docs[g])
+    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))}
+    # the events the changed graphs reach as they are now
+    reached: dict[str, set[str]] = {}
+    for g in changed:
+        graph_docs.pop(g, None)
+        if g not in digests:
+            continue
+        if not (g.startswith("<") and g.endswith(">")):
+            return None
+        docs = _graph_documents(select, named, iri, g).get(g)
+        if not docs:
+            return None
+        graph_docs[g] = docs
+        events = [row[0] for row in select("graph-events", g=URIRef(g[1:-1]))]
+        if not all(e in named for e in events):
+            return None
+        reached[g] = set(events)
+        touched.update(events)
+    if len(touched) > max(100, len({row[0] for row in edges}) // EVENTS_SHARE):
+        return None
+    fresh = [row for event in sorted(touched) for row in select("edges-of-event", event=URIRef(iri(event)))]
+    named_docs: dict[str, set[str]] = {}
+    for row in fresh:
+        named_docs.setdefault(row[0], set()).update(row[9].split(_SEP))
+    for g, reached_events in reached.items():
+        if any(e in named_docs and named_docs[e].isdisjoint(graph_docs[g]) for e in reached_events):
+            return None  # not a graph as ipkg writes them: an event it touches does not name its document
+    rows: Rows = {name: select(name) for name in QUERIES if name != "edges"}
+    rows["edges"] = [row for row in edges if row[0] not in touched] + fresh
+    return rows, dict(sorted(graph_docs.items())), True

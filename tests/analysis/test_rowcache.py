@@ -1,0 +1,122 @@
+"""The row cache of graph_to_actor_network: a store ``ipkg build`` updated gives the network a fresh read gives."""
+
+import json
+
+import pytest
+
+from ipkg.analysis import graph_to_actor_network, project, rowcache
+
+BASE = "https://w3id.org/ipkg/id/actor/"
+
+
+def _doc(doc_id, plan):
+    """A document's facts: ``plan`` is [(kind, actor slugs, target slugs, date)]."""
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    def ref(slug):
+        return ActorRef(BASE + slug, slug.title(), "State", slug.title())
+
+    events = [
+        EventFact(kind, tuple(map(ref, actors)), tuple(map(ref, targets)), Evidence(doc_id, f"{doc_id} says {kind} {i}.", 100 * i, 100 * i + 20), date=date)
+        for i, (kind, actors, targets, date) in enumerate(plan)
+    ]
+    actors = sorted({a for _, xs, ys, _ in plan for a in (*xs, *ys)})
+    return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
+
+
+VISIT = ("visit", ["iran"], ["pakistan"], "2025-08-02")
+DOCS = {
+    "d1": [VISIT, ("condemn", ["pakistan"], ["iran"], "2024-01")],
+    "d2": [VISIT, ("strike", ["united-states"], ["iran"], "2025-06-22")],  # the visit d1 reports too: one event
+    "d3": [("praise", ["china"], ["pakistan"], "2025-05")],
+    "d4": [("condemn", ["iran"], ["israel", "united-states"], "2025-06")],
+}
+
+
+def _write(folder, docs):
+    from ipkg.facts import resolve
+    from ipkg.kg.build import facts_to_nquads
+    from ipkg.store import update_store
+
+    update_store(facts_to_nquads(resolve([_doc(d, plan) for d, plan in sorted(docs.items())])), folder)
+
+
+def _same(store_path, cache):
+    from ipkg.store import OxigraphStore
+
+    store = OxigraphStore(store_path, read_only=True)
+    G, H = graph_to_actor_network(store, cache=cache), graph_to_actor_network(store)
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True))
+    assert list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
+    return G
+
+
+@pytest.fixture
+def queries(monkeypatch):
+    """The names of the projection queries run, in order."""
+    ran = []
+    select = project._select
+
+    def counting(store, name, names, **bindings):
+        ran.append(name)
+        return select(store, name, names, **bindings)
+
+    monkeypatch.setattr(project, "_select", counting)
+    monkeypatch.setattr(rowcache, "CHANGED_SHARE", 1)  # the tiny store: let every graph change
+    return ran
+
+
+def test_rowcache_follows_added_changed_and_removed_documents(tmp_path, queries):
+    store, cache, docs = tmp_path / "oxigraph", tmp_path / "explorer.json", dict(DOCS)
+    del docs["d4"]
+    _write(store, docs)
+    G = _same(store, cache)
+    assert "edges" in queries and cache.is_file()
+    assert G.number_of_edges() == 4 and sorted(G.edges["actor:iran", "actor:pakistan", next(iter(G["actor:iran"]["actor:pakistan"]))]["documents"]) == ["d1", "d2"]
+
+    for change in ("add", "change", "remove"):
+        if change == "add":
+            docs["d4"] = DOCS["d4"]
+        elif change == "change":
+            docs["d2"] = [("visit", ["iran"], ["china"], "2025-08-02"), *DOCS["d2"][1:]]  # d1's visit is d2's no more
+        else:
+            del docs["d1"]
+        _write(store, docs)
+        queries.clear()
+        G = _same(store, cache)
+        assert "edges-of-event" in queries[: queries.index("edges")], change  # brought up to date, not read whole
+        assert queries.index("edges") > queries.index("edges-of-event")  # (the second, uncached read)
+    assert [(u, v, d["documents"]) for u, v, d in G.edges(data=True) if d["kind"] == "visit"] == [("actor:iran", "actor:china", ["d2"])]
+
+    queries.clear()
+    before = cache.stat().st_mtime_ns
+    _same(store, cache)
+    assert queries.count("edges") == 1 and "edges-of-event" not in queries  # nothing changed: nothing read (but by the uncached call)
+    assert cache.stat().st_mtime_ns == before
+
+
+def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
+    from ipkg.store import write_store
+    from ipkg.facts import resolve
+    from ipkg.kg.build import facts_to_nquads
+
+    store, cache = tmp_path / "oxigraph", tmp_path / "explorer.json"
+    _write(store, DOCS)
+    _same(store, cache)
+    # a changed graph that described no document, as the ontology, may have touched any event
+    data = json.loads(cache.read_text())
+    data["graph_docs"].pop("<https://w3id.org/ipkg/id/graph/d4>")
+    cache.write_text(json.dumps(data))
+    _write(store, {**DOCS, "d4": [("condemn", ["iran"], ["israel"], "2025-06")]})
+    queries.clear()
+    _same(store, cache)
+    assert "edges-of-event" not in queries and "graph-events" not in queries
+    # a cache of other code, or a store without digests (written whole), is not used
+    cache.write_text(cache.read_text().replace('"key":"', '"key":"x'))
+    queries.clear()
+    _same(store, cache)
+    assert "edges-of-event" not in queries and queries.count("edges") == 2
+    write_store([facts_to_nquads(resolve([_doc(d, p) for d, p in sorted(DOCS.items())]))], store)
+    queries.clear()
+    _same(store, cache)
+    assert "edges-of-event" not in queries and "graph-documents" not in queries
