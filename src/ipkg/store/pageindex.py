@@ -15,8 +15,10 @@ a label): one *node* per value, with the value, how many keys have it, and the k
 The ``#index`` lines of a query (see :func:`ipkg.query.sparql.page_query`) take the nodes of the
 first ``offset + limit`` values, add up their counts to find the last value the page can reach,
 and sort only the keys of the values up to it. A list holds exactly the keys the query has rows
-for (the patterns of ``query/index/NAME.rq``, the same as the query's page lines), so that the
-counts are right; the rows themselves are still computed from the graph.
+for (the patterns of its page lines, written again in ``query/index/*.rq``: ``events.rq`` for
+events.rq and the five event categories, ``actors.rq``, ``figures.rq``, ``positions.rq``,
+``quotes.rq``), so that the counts are right; the rows themselves are still computed from the
+graph. agreements.rq, the one bundled query without ``#index`` lines, is fast without.
 
 The index is kept exact by the store: a bulk load (:meth:`OxigraphStore.load_quads
 <ipkg.store.OxigraphStore.load_quads>`) drops it and :func:`build` writes it again (``write_store``
