@@ -128,7 +128,9 @@ class OxigraphStore(Store):
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def load_nquads(self, text: bytes) -> None:
-        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph."""
+        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph.
+        The page index is marked out of date."""
+        pageindex.drop(self._store)
         self._store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
         self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", text), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
