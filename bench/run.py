@@ -168,7 +168,7 @@ def time_query(store: Any, name: str, runs: int, budget: float) -> dict[str, Any
             out["engine_ms"] = engine[0][0]["ms"]
         return out
 
-    page = timing(DEFAULT_LIMIT, page_query(text, DEFAULT_LIMIT + 1) or text)
+    page = timing(DEFAULT_LIMIT, page_query(text, DEFAULT_LIMIT + 1, index=store.page_index) or text)
     return {**page, "limit": DEFAULT_LIMIT, "full": timing(None, text)}
 
 

@@ -97,10 +97,15 @@ def test_sparql_page_bounds_are_whole_numbers(bad, seed_graph):
 
 def test_sparql_page_lines_are_comments_until_switched_on():
     """Every bundled query has page lines; without a limit they are comments, so the text is the
-    whole query for every engine."""
+    whole query for every engine. Index lines are switched on instead of them for a store with a
+    page index, and stay comments otherwise."""
     for name in list_queries():
         text = load_query(name)[1]
         assert "#page" in text and "$limit" in text
-        paged = page_query(text, 5, 10)
-        assert "LIMIT 5 OFFSET 10" in paged and "$" not in paged
-        assert not any(line.lstrip().startswith("#page") for line in paged.splitlines())
+        for index, on, off in [(False, "#page", "#index"), (True, "#index", "#page")]:
+            if index and "#index" not in text:
+                on, off = "#page", "#index"
+            paged = page_query(text, 5, 10, index=index)
+            code = [line for line in paged.splitlines() if not line.lstrip().startswith(off)]
+            assert "LIMIT 5 OFFSET 10" in paged and not any("$" in line for line in code)
+            assert not any(line.lstrip().startswith(on) for line in paged.splitlines())

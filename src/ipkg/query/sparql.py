@@ -7,10 +7,12 @@ clause can reach the network: run untrusted queries in a sandbox.
 A page of rows (``limit``, ``offset``) is cut by the query itself when it has page lines: lines
 that start with ``#page``, comments to every engine until :func:`page_query` switches them on. They
 hold a sub-SELECT that orders the keys of the rows (events, actors ...) as the query orders its rows,
-ties broken by the key, and keeps one page of them (``LIMIT $limit OFFSET $offset``, the only text
-put into a query, and only as validated whole numbers), so that only those rows are computed.
-Other queries, queries run with bindings and queries run by rdflib (faster whole than paged) are
-cut after they ran.
+ties broken by the key, and keeps one page of them (``LIMIT $limit OFFSET $offset``; ``$limit``,
+``$offset`` and ``$end``, their sum, are the only text put into a query, and only as validated
+whole numbers), so that only those rows are computed. Lines that start with ``#index`` do the same
+from a store's page index (:mod:`ipkg.store.pageindex`): they are switched on instead of the
+``#page`` lines when the store has one. Other queries, queries run with bindings and queries run
+by rdflib (faster whole than paged) are cut after they ran.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ QUERY_DIR = Path(__file__).with_name("queries")
 DEFAULT_LIMIT = 100
 
 _PAGE_LINE = re.compile(r"^([ \t]*)#page(?: |$)")
+_INDEX_LINE = re.compile(r"^([ \t]*)#index(?: |$)")
 
 
 def list_queries() -> dict[str, str]:
@@ -95,8 +98,11 @@ def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
     return name.strip().lstrip("?"), term
 
 
-def page_query(text: str, limit: int, offset: int = 0) -> str | None:
+def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -> str | None:
     r"""``text`` with its page lines switched on, keeping ``limit`` rows after ``offset``.
+
+    With ``index``, its ``#index`` lines are switched on instead, if it has any: they read the page
+    index (:mod:`ipkg.store.pageindex`), which only a store that has one may be given.
 
     Returns
     -------
@@ -119,15 +125,22 @@ def page_query(text: str, limit: int, offset: int = 0) -> str | None:
     }
     >>> page_query("SELECT ?s { ?s ?p ?o }", 10) is None
     True
+    >>> text = "SELECT ?s {\n  #page ?s ?p ?o\n  #index ?s ?p ?o . ?o ?q ?r LIMIT $end\n}"
+    >>> print(page_query(text, 10, 20, index=True))
+    SELECT ?s {
+      #page ?s ?p ?o
+      ?s ?p ?o . ?o ?q ?r LIMIT 30
+    }
     """
     limit, offset = _count(limit, "limit"), _count(offset, "offset")
     lines = text.split("\n")
+    marker = _INDEX_LINE if index and any(_INDEX_LINE.match(line) for line in lines) else _PAGE_LINE
     found = False
     for i, line in enumerate(lines):
-        m = _PAGE_LINE.match(line)
+        m = marker.match(line)
         if m:
             found = True
-            code = line[m.end():].replace("$limit", str(limit)).replace("$offset", str(offset))
+            code = line[m.end():].replace("$limit", str(limit)).replace("$offset", str(offset)).replace("$end", str(limit + offset))
             lines[i] = m.group(1) + code
     return "\n".join(lines) if found else None
 
@@ -219,7 +232,9 @@ def run_query(
     store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
     # One row more than asked tells whether more follow.
-    paged = page_query(text, limit + 1, offset) if limit is not None and not init and store.pages_in_query else None
+    paged = None
+    if limit is not None and not init and store.pages_in_query:
+        paged = page_query(text, limit + 1, offset, index=store.page_index)
     res = store.query(paged or text, init)
     variables = list(res.vars or [])
     cols = [str(v) for v in variables]

@@ -79,10 +79,12 @@ def _answer(store: Any, request: dict[str, Any], prefixes: dict[str, str]) -> Re
 
 def _serve(conn: Connection, location: str, prefixes: dict[str, str]) -> None:
     """A worker's life: open the store, report its size, then answer requests until the pipe closes."""
+    from ..store import pageindex
+
     try:
         opened = _open(location)
         store = opened.oxigraph
-        graphs = sum(1 for _ in store.named_graphs())
+        graphs = sum(1 for g in store.named_graphs() if g != pageindex.GRAPH)
         conn.send(("ready", {"triples": opened.default_size(), "quads": len(opened), "graphs": graphs}))
     except Exception as exc:  # reported to the parent, which fails the start
         conn.send(("error", str(exc)))

@@ -33,6 +33,12 @@ class Store(ABC):
     #: query's page lines, rather than cut it from the whole answer.
     pages_in_query: bool = True
 
+    @property
+    def page_index(self) -> bool:
+        """Whether the store holds a current page index (:mod:`ipkg.store.pageindex`), which the
+        ``#index`` lines of a bundled query read instead of sorting all its rows. Only Oxigraph has one."""
+        return False
+
     @abstractmethod
     def load(self, ds: Dataset) -> None:
         """Replace the named graphs of ``ds`` in the store with their content in ``ds``."""

@@ -17,6 +17,7 @@ from rdflib.query import Result
 
 from ..errors import Errors, IpkgError, QuerySyntaxError
 from ..kg.quads import NQuads, _Memo, batches, dataset_quads, ox_to_rdflib, rdflib_to_ox
+from . import pageindex
 from .base import Bindings, Store
 from .text import with_values
 
@@ -38,7 +39,10 @@ class OxigraphStore(Store):
 
     The store keeps the union of its named graphs as its default graph, materialised after each
     load: Oxigraph answers ipkg's queries over its default graph many times faster than over the
-    union it computes on the fly.
+    union it computes on the fly. It also keeps a page index (:mod:`ipkg.store.pageindex`, the
+    named graph ``ix:graph``) with which a page of a bundled query is found without sorting all
+    its rows: a bulk load marks it out of date, :meth:`refresh_index` (and a writable store's
+    first paged query) writes it again, and :meth:`replace_graphs` updates it in place.
 
     Parameters
     ----------
@@ -62,6 +66,7 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -78,6 +83,18 @@ class OxigraphStore(Store):
     def oxigraph(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`."""
         return self._store
+
+    @property
+    def page_index(self) -> bool:
+        """Whether the store has a current page index, written first if the store is writable."""
+        if not self.read_only:
+            self.refresh_index()
+        return pageindex.present(self._store)
+
+    def refresh_index(self) -> None:
+        """Write the page index if it is absent or out of date (a few seconds at 10^6 triples)."""
+        if not pageindex.present(self._store):
+            pageindex.build(self._store)
 
     def load(self, ds: Dataset) -> None:
         quads = dataset_quads(ds)
@@ -98,8 +115,9 @@ class OxigraphStore(Store):
         """Add ``quads`` in bulk, and their triples to the default graph (the union of the named graphs).
 
         N-Quads text goes to Oxigraph's bulk loader in batches of about ``LOAD_BATCH`` bytes,
-        which bounds the loader's memory."""
+        which bounds the loader's memory. The page index is marked out of date."""
         default = ox.DefaultGraph()
+        pageindex.drop(self._store)
         if isinstance(quads, NQuads):
             for batch in batches(quads.graphs.values(), LOAD_BATCH):
                 self.load_nquads(batch)
@@ -108,23 +126,30 @@ class OxigraphStore(Store):
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def load_nquads(self, text: bytes) -> None:
-        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph."""
+        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph.
+        The page index is marked out of date."""
+        pageindex.drop(self._store)
         self._store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
         self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", text), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad]]) -> None:
         """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
-        keep the default graph (the union) in step."""
+        keep the default graph (the union) and the page index in step."""
         default = ox.DefaultGraph()
         dropped: set[ox.Triple] = set()
+        changed: set[ox.Triple] = set()
         for name, quads in graphs.items():
             dropped.update(ox.Triple(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, name))
             self._store.remove_graph(name)
             quads = list(quads)
-            self._store.extend([*quads, *(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)])
+            union = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
+            changed.update(ox.Triple(q.subject, q.predicate, q.object) for q in union if q not in self._store)
+            self._store.extend([*quads, *union])
         for t in dropped:
             if all(isinstance(q.graph_name, ox.DefaultGraph) for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
                 self._store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+                changed.add(t)
+        pageindex.update(self._store, changed)
 
     def query(self, text: str, bindings: Bindings | None = None) -> Result:
         try:
@@ -136,7 +161,8 @@ class OxigraphStore(Store):
             raise IpkgError(Errors.E009.format(reason=exc)) from None
 
     def __len__(self) -> int:
-        return self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Quads in the named graphs, the page index left out."""
+        return self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{pageindex.GRAPH.value}>) }}")
 
     def default_size(self) -> int:
         """Triples in the default graph: the distinct triples of all named graphs."""
@@ -290,6 +316,7 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
             ox.Store.read_only(str(copy_of)).backup(str(target / "db"))
         store = OxigraphStore(target / "db")
         fill(store)
+        store.refresh_index()
         store.oxigraph.flush()
         del store
         if digests is not None:
