@@ -33,6 +33,9 @@ from .viz.network import actor_network_to_pyvis, write_html
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
+PROJECTION_CACHE = "projection.json"
+"""The explorer's projection rows, kept in the cache folder (see :mod:`ipkg.analysis.rowcache`)."""
+
 PARALLEL_MIN_CHARS = 400_000
 """Less text than this is processed in one process: starting a second one would cost more than it saves."""
 CHUNK_CHARS = 60_000
@@ -375,7 +378,7 @@ def build(
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
     summary.triples = view.default_size()
     shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
-    network = graph_to_actor_network(view)
+    network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
     summary.violations = shacl.result().violations
     view.close()
     net = actor_network_to_pyvis(network, aliases=actor_names(network))
