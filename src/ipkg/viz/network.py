@@ -24,6 +24,7 @@ import networkx as nx
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from ..analysis.project import paused_gc
 from ..errors import IpkgError
 from ..kg.io import write_atomic
 from .layout import explorer_layout
@@ -200,6 +201,19 @@ def actor_network_to_pyvis(
     “s”
     documents: d
     """
+    with paused_gc():
+        return _to_pyvis(G, height, centrality, aliases, physics_max_nodes, seed, heading)
+
+
+def _to_pyvis(
+    G: nx.MultiDiGraph,
+    height: str,
+    centrality: Mapping[Any, float] | None,
+    aliases: Mapping[Any, Iterable[str]] | None,
+    physics_max_nodes: int,
+    seed: int,
+    heading: str,
+) -> ExplorerNetwork:
     physics = G.number_of_nodes() <= physics_max_nodes
     net = ExplorerNetwork(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False, heading=heading)
     score = dict(centrality) if centrality is not None else default_centrality(G)
