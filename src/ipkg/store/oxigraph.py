@@ -424,6 +424,11 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
         store = OxigraphStore(target / "db")
         fill(store)
         store.refresh_index()
+        if copy_of is None:
+            # A store written whole is compacted once, as later writes would compact it anyway
+            # (Oxigraph keeps its upper levels uncompressed): at 10^6 triples that takes 3 s,
+            # and whole answers come 10-25% faster, for about 1.8 times the disk.
+            store.oxigraph.optimize()
         store.oxigraph.flush()
         del store
         if digests is not None:
