@@ -169,3 +169,29 @@ def test_pageindex_update_looks_only_at_what_changed(seed_quads):
     store.replace_graphs({doc: kept})
     looked = pageindex.update(store.oxigraph, changed)
     assert looked is not None and 0 < looked < 100
+
+
+@pytest.mark.parametrize("how", ["many keys", "subclass"])
+def test_pageindex_update_rebuilds_when_it_cannot_patch(seed_quads, how, monkeypatch):
+    """Too many keys within reach, or a change of rdfs:subClassOf (actors follow it to any depth):
+    the index is written again whole, and is still exact."""
+    store = _store(seed_quads)
+    assert store.page_index
+    graphs = _by_graph(seed_quads)
+    if how == "many keys":
+        monkeypatch.setattr(pageindex, "MAX_KEYS", 1)
+        doc = next(g for g in sorted(graphs, key=str) if "ontology" not in str(g))
+        new = {doc: [q for q in graphs[doc] if q.predicate.value != IPKG + "date"]}
+    else:
+        onto = next(g for g in graphs if "ontology" in str(g))
+        sub = [q for q in graphs[onto] if q.predicate.value == RDFS + "subClassOf" and q.object.value == IPKG + "Actor"]
+        new = {onto: [q for q in graphs[onto] if q != sub[0]]}
+    builds = []
+    build = pageindex.build
+    monkeypatch.setattr(pageindex, "build", lambda st: (builds.append(st), build(st)))
+    store.replace_graphs(new)
+    assert len(builds) == 1
+    after = {**graphs, **new}
+    fresh = _store(q for qs in after.values() for q in qs)
+    fresh.refresh_index()
+    assert _index(store) == _index(fresh) and pageindex.present(store.oxigraph)
