@@ -41,10 +41,11 @@ class OxigraphStore(Store):
 
     The store keeps the union of its named graphs as its default graph, materialised after each
     load: Oxigraph answers ipkg's queries over its default graph many times faster than over the
-    union it computes on the fly. It also keeps a page index (:mod:`ipkg.store.pageindex`, the
-    named graph ``ix:graph``) with which a page of a bundled query is found without sorting all
-    its rows: a bulk load marks it out of date, :meth:`refresh_index` (and a writable store's
-    first paged query) writes it again, and :meth:`replace_graphs` updates it in place.
+    union it computes on the fly. It can also keep a page index (:mod:`ipkg.store.pageindex`,
+    the named graph ``ix:graph``) with which a page of a bundled query is found without sorting
+    all its rows: :meth:`refresh_index` writes it (as :func:`write_store` and
+    :func:`update_store` do), a bulk load marks it out of date, and :meth:`replace_graphs`
+    updates it in place. Without a current one, pages are computed from the graph alone.
 
     Parameters
     ----------
@@ -68,7 +69,6 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -88,9 +88,7 @@ class OxigraphStore(Store):
 
     @property
     def page_index(self) -> bool:
-        """Whether the store has a current page index, written first if the store is writable."""
-        if not self.read_only:
-            self.refresh_index()
+        """Whether the store has a current page index (:meth:`refresh_index` writes one)."""
         return pageindex.present(self._store)
 
     def refresh_index(self) -> None:
