@@ -231,6 +231,7 @@ def child_triples(triples: int, rdflib_triples: int, runs: int, budget: float) -
         m = write_graph(small, rdflib_triples, template)
         ox_mem = OxigraphStore()
         ox_mem.load_file(small)
+        ox_mem.refresh_index()  # as write_store does
         t = time.perf_counter()
         ds = new_dataset()
         ds.parse(small, format="nquads")

@@ -29,9 +29,11 @@ class _NoIndex(OxigraphStore):
         self.__dict__.update(store.__dict__)
 
 
-def _store(quads):
+def _store(quads, index=True):
     store = OxigraphStore()
     store.load_quads(list(quads))
+    if index:
+        store.refresh_index()
     return store
 
 
@@ -66,9 +68,13 @@ def seed_quads(seed_graph):
 def test_pageindex_every_indexed_query_has_rows_on_the_seeds(seed_quads):
     """The comparisons below prove something: each indexed query has a list with keys."""
     assert set(INDEXED) == set(list_queries()) - {"agreements"}
-    store = _store(seed_quads)
-    assert not pageindex.present(store.oxigraph)  # a load leaves it out of date ...
-    assert store.page_index  # ... a writable store writes it when a page is asked for
+    store = _store(seed_quads, index=False)
+    assert not store.page_index  # a store is loaded without ...
+    store.refresh_index()
+    assert store.page_index  # ... until it is written
+    store.load_quads([ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"), ox.NamedNode("urn:g"))])
+    assert not store.page_index  # and a load marks it out of date
+    store.refresh_index()
     lists = {str(q.subject) for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(pageindex.NS + "node"), None, pageindex.GRAPH)}
     assert {"<https://w3id.org/ipkg/index#events>", "<https://w3id.org/ipkg/index#actors>", "<https://w3id.org/ipkg/index#category-visit>"} <= lists
 
@@ -150,7 +156,6 @@ def test_pageindex_replace_graphs_keeps_it_exact(seed_quads, seed):
     store.replace_graphs(changed)
     assert pageindex.present(store.oxigraph)
     fresh = _store(q for qs in after.values() for q in qs)
-    fresh.refresh_index()
     assert _index(store) == _index(fresh)
     _same_pages(store, lambda n: [(1, 0), (3, 1), (100, 0)])
 
@@ -169,3 +174,28 @@ def test_pageindex_update_looks_only_at_what_changed(seed_quads):
     store.replace_graphs({doc: kept})
     looked = pageindex.update(store.oxigraph, changed)
     assert looked is not None and 0 < looked < 100
+
+
+@pytest.mark.parametrize("how", ["many keys", "subclass"])
+def test_pageindex_update_rebuilds_when_it_cannot_patch(seed_quads, how, monkeypatch):
+    """Too many keys within reach, or a change of rdfs:subClassOf (actors follow it to any depth):
+    the index is written again whole, and is still exact."""
+    store = _store(seed_quads)
+    assert store.page_index
+    graphs = _by_graph(seed_quads)
+    if how == "many keys":
+        monkeypatch.setattr(pageindex, "MAX_KEYS", 1)
+        doc = next(g for g in sorted(graphs, key=str) if "ontology" not in str(g))
+        new = {doc: [q for q in graphs[doc] if q.predicate.value != IPKG + "date"]}
+    else:
+        onto = next(g for g in graphs if "ontology" in str(g))
+        sub = [q for q in graphs[onto] if q.predicate.value == RDFS + "subClassOf" and q.object.value == IPKG + "Actor"]
+        new = {onto: [q for q in graphs[onto] if q != sub[0]]}
+    builds = []
+    build = pageindex.build
+    monkeypatch.setattr(pageindex, "build", lambda st: (builds.append(st), build(st)))
+    store.replace_graphs(new)
+    assert len(builds) == 1
+    after = {**graphs, **new}
+    fresh = _store(q for qs in after.values() for q in qs)
+    assert _index(store) == _index(fresh) and pageindex.present(store.oxigraph)

@@ -39,10 +39,11 @@ class OxigraphStore(Store):
 
     The store keeps the union of its named graphs as its default graph, materialised after each
     load: Oxigraph answers ipkg's queries over its default graph many times faster than over the
-    union it computes on the fly. It also keeps a page index (:mod:`ipkg.store.pageindex`, the
-    named graph ``ix:graph``) with which a page of a bundled query is found without sorting all
-    its rows: a bulk load marks it out of date, :meth:`refresh_index` (and a writable store's
-    first paged query) writes it again, and :meth:`replace_graphs` updates it in place.
+    union it computes on the fly. It can also keep a page index (:mod:`ipkg.store.pageindex`,
+    the named graph ``ix:graph``) with which a page of a bundled query is found without sorting
+    all its rows: :meth:`refresh_index` writes it (as :func:`write_store` and
+    :func:`update_store` do), a bulk load marks it out of date, and :meth:`replace_graphs`
+    updates it in place. Without a current one, pages are computed from the graph alone.
 
     Parameters
     ----------
@@ -66,7 +67,6 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -86,9 +86,7 @@ class OxigraphStore(Store):
 
     @property
     def page_index(self) -> bool:
-        """Whether the store has a current page index, written first if the store is writable."""
-        if not self.read_only:
-            self.refresh_index()
+        """Whether the store has a current page index (:meth:`refresh_index` writes one)."""
         return pageindex.present(self._store)
 
     def refresh_index(self) -> None:
@@ -317,6 +315,11 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
         store = OxigraphStore(target / "db")
         fill(store)
         store.refresh_index()
+        if copy_of is None:
+            # A store written whole is compacted once, as later writes would compact it anyway
+            # (Oxigraph keeps its upper levels uncompressed): at 10^6 triples that takes 3 s,
+            # and whole answers come 10-25% faster, for about 1.8 times the disk.
+            store.oxigraph.optimize()
         store.oxigraph.flush()
         del store
         if digests is not None:

@@ -166,6 +166,9 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
             return None
         if t.predicate in PREDICATES and not isinstance(t.subject, ox.Triple):
             subjects.add(t.subject)
+    if len(subjects) > MAX_KEYS:
+        build(store)
+        return None
     keys = set(subjects)
     frontier = subjects
     for _ in range(DEPTH):
