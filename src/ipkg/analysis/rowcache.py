@@ -37,7 +37,7 @@ from rdflib import URIRef
 
 from ..kg.io import write_atomic
 from ..store import OxigraphStore
-from ..store.oxigraph import DIGESTS
+from ..store.oxigraph import store_digests
 
 if TYPE_CHECKING:
     from .project import _Names
@@ -103,15 +103,7 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names)
 
 def _digests(store: OxigraphStore) -> dict[str, str] | None:
     """The digest of each named graph, as :func:`ipkg.store.update_store` wrote them beside the store."""
-    if store.path is None:
-        return None
-    try:
-        digests = json.loads((Path(store.path).resolve().parent / DIGESTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(digests, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
-        return None
-    return digests
+    return store_digests(store.path) if store.path is not None else None
 
 
 def _fingerprint(names: _Names) -> str:

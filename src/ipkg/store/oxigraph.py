@@ -237,16 +237,16 @@ DIGESTS = "graphs.json"
 
 
 def store_digests(folder: str | Path) -> dict[str, str] | None:
-    """The digests of the named graphs of the store at ``folder`` as it was written (see
-    :func:`update_store`), or None if there is no such store or they cannot be read."""
-    folder = Path(folder)
-    if not folder.is_symlink():
-        return None
+    """The digests of the named graphs of the store at ``folder`` (the link a build writes, or
+    the folder it points to) as it was written (see :func:`update_store`), or None if there is no
+    such store or they cannot be read."""
     try:
-        digests = json.loads((folder.resolve().parent / DIGESTS).read_text(encoding="utf-8"))
+        digests = json.loads((Path(folder).resolve().parent / DIGESTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return digests if isinstance(digests, dict) else None
+    if not isinstance(digests, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
+        return None
+    return digests
 
 
 def update_store(quads: NQuads, folder: str | Path) -> int | None:
@@ -282,7 +282,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     folder = Path(folder)
     digests = {name: hashlib.sha256(chunk).hexdigest() for name, chunk in quads.graphs.items()}
     live = folder.resolve() if folder.is_symlink() else None
-    before = store_digests(folder)
+    before = store_digests(folder) if live is not None else None
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
     if not isinstance(before, dict) or len(changed) > max(1, len(digests) // PATCH_SHARE, len(before) // PATCH_SHARE):
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
