@@ -8,15 +8,29 @@ from typing import Any
 __all__ = ["Evidence", "ActorRef", "EventFact", "PositionFact", "QuoteFact", "FigureFact", "Passage", "DocumentFacts"]
 
 
-def _plain(value: Any) -> Any:
-    """``dataclasses.asdict`` without its deep copies (the facts hold only strings, numbers and None)."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any, seen: dict[int, Any]) -> Any:
+    """``dataclasses.asdict`` without its deep copies (the facts hold only strings, numbers and
+    None); an object met again (a document names its actors many times) gives the same dict."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(v, seen) for v in value]
+    if kind is dict:
+        return {k: _plain(v, seen) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not hasattr(value, "__dataclass_fields__"):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    done = seen.get(id(value))
+    if done is None:
+        done = seen[id(value)] = {name: _plain(getattr(value, name), seen) for name in names}
+    return done
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,7 @@ class DocumentFacts:
         >>> DocumentFacts.from_dict(d.to_dict()) == d
         True
         """
-        return _plain(self)
+        return _plain(self, {})  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentFacts:

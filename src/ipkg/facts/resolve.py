@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -238,7 +239,8 @@ def resolve(documents: Iterable[DocumentFacts]) -> Resolved:
             else:
                 clusters.append(undated)
         for c in clusters:
-            first = max(c, key=lambda i: sum(o[0].kind == i[0].kind for o in c))
+            votes = Counter(i[0].kind for i in c)
+            first = max(c, key=lambda i: votes[i[0].kind])
             date = max(sorted((i[0].date for i in c if i[0].date), reverse=not trip), key=len, default=None)
             end = next((i[0].end_date for i in c if i[0].end_date), None)
             cas = max((i[0].casualties for i in c if i[0].casualties is not None), default=None)

@@ -66,6 +66,27 @@ class NQuads:
                 iris.update(t.value for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode))
         return cls(lines, iris)
 
+    def union(self, size: int = 32 << 20) -> Iterator[bytes]:
+        """The distinct triples of all the graphs as N-Triples text, in pieces of about ``size`` bytes
+        (in no particular order): a triple that many graphs state is in it once.
+
+        Examples
+        --------
+        >>> nq = NQuads({g: [f'<urn:s> <urn:p> "o" {g} .\\n'] for g in ("<urn:g>", "<urn:h>")}, [])
+        >>> list(nq.union())
+        [b'<urn:s> <urn:p> "o" .\\n']
+        """
+        distinct: set[bytes] = set()
+        for name, chunk in self.graphs.items():
+            # a line ends with its graph's term; a literal holds no raw newline, so no literal ends so
+            distinct.update(chunk.replace(f" {name} .\n".encode("utf-8"), b" .\n").split(b"\n"))
+        distinct.discard(b"")
+        lines = list(distinct)
+        del distinct
+        per = max(1, len(lines) * size // max(1, sum(map(len, lines))))
+        for i in range(0, len(lines), per):
+            yield b"\n".join(lines[i : i + per]) + b"\n"
+
     def __iter__(self) -> Iterator[ox.Quad]:
         for chunk in self.graphs.values():
             yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)

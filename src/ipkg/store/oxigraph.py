@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +30,6 @@ STORE_DIR = "oxigraph"
 PATCH_SHARE = 50
 #: Bytes of N-Quads handed to Oxigraph's bulk loader at a time.
 LOAD_BATCH = 32 << 20
-_GRAPH_TERM = re.compile(rb" (?:<[^<>\n]*>|_:\S+) \.\n")
 
 
 class OxigraphStore(Store):
@@ -118,17 +116,12 @@ class OxigraphStore(Store):
         pageindex.drop(self._store)
         if isinstance(quads, NQuads):
             for batch in batches(quads.graphs.values(), LOAD_BATCH):
-                self.load_nquads(batch)
+                self._store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+            for batch in quads.union(LOAD_BATCH):
+                self._store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES, to_graph=default)
             return
         self._store.bulk_extend(quads)
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
-
-    def load_nquads(self, text: bytes) -> None:
-        """Add N-Quads ``text`` (lines of named graphs) in bulk, and its triples to the default graph.
-        The page index is marked out of date."""
-        pageindex.drop(self._store)
-        self._store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
-        self._store.bulk_load(_GRAPH_TERM.sub(b" .\n", text), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad]]) -> None:
         """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
