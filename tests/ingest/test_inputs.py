@@ -299,6 +299,22 @@ def test_inputs_ids_that_share_a_slug_are_renamed(tmp_path):
     assert "already used by" in _one(problems, "talks.md").reason
 
 
+def test_inputs_a_document_cannot_take_the_ontology_graph(tmp_path):
+    from ipkg.kg.build import ontology_quads
+    from ipkg.kg.mint import ONTOLOGY_GRAPH, graph_iri
+    from ipkg.workflow import build_graph
+
+    (tmp_path / "Ontology.txt").write_text(GOOD)
+    records, problems = _read(tmp_path)
+    assert [r.doc_id for r in records] == ["Ontology-2"]
+    assert str(ONTOLOGY_GRAPH) in _one(problems, "Ontology.txt").reason
+    ds, _ = build_graph([tmp_path])
+    assert len(ds.graph(ONTOLOGY_GRAPH)) == len(ontology_quads()[0])
+    assert len(ds.graph(graph_iri("Ontology-2"))) > 0
+    with pytest.raises(ValueError, match="would name the graph"):
+        graph_iri("ontology")
+
+
 def test_inputs_without_a_problems_list_errors_raise_and_warnings_warn(tmp_path):
     from ipkg.ingest import InputWarning
 

@@ -525,9 +525,14 @@ def iter_records(
             report(Problem(str(f), Warnings.W001.format(where=where), "warning"))
             return None
         from ..facts.resolve import slugify  # not at import: facts imports ingest
+        from ..kg.mint import RESERVED_GRAPHS
+
+        if not ids:
+            ids.update({slug: f"ipkg's graph {iri}" for slug, iri in RESERVED_GRAPHS.items()})
 
         # Graph and document IRIs are made from the id's slug, so two ids with one slug
-        # ("A b.txt", "a-b.txt"; two Persian file names, both "x") would merge two documents.
+        # ("A b.txt", "a-b.txt"; two Persian file names, both "x") would merge two documents,
+        # and "ontology.txt" would take the ontology's graph.
         if slugify(rec.doc_id) in ids:
             n = 2
             while slugify(f"{rec.doc_id}-{n}") in ids:

@@ -10,20 +10,31 @@ from rdflib.namespace import XSD
 from ..facts.resolve import slugify
 from .namespace import IPKGID
 
-__all__ = ["graph_iri", "document_iri", "evidence_iri", "node_iri", "date_literal", "ONTOLOGY_GRAPH"]
+__all__ = ["graph_iri", "document_iri", "evidence_iri", "node_iri", "date_literal", "ONTOLOGY_GRAPH", "RESERVED_GRAPHS"]
 
 ONTOLOGY_GRAPH = IPKGID["graph/ontology"]
+#: Named graphs that are not a document's, by the slug a document's id would need to take them
+#: (:func:`ipkg.ingest.iter_records` renames such a document).
+RESERVED_GRAPHS = {ONTOLOGY_GRAPH.rsplit("/", 1)[1]: ONTOLOGY_GRAPH}
 
 
 def graph_iri(doc_id: str) -> URIRef:
     """The named graph of one document.
+
+    Raises
+    ------
+    ValueError
+        If that is the IRI of a graph that is not a document's (``RESERVED_GRAPHS``).
 
     Examples
     --------
     >>> str(graph_iri("003_837904dac7d69cd7"))
     'https://w3id.org/ipkg/id/graph/003-837904dac7d69cd7'
     """
-    return IPKGID["graph/" + slugify(doc_id)]
+    slug = slugify(doc_id)
+    if slug in RESERVED_GRAPHS:
+        raise ValueError(f"document id {doc_id!r} would name the graph {RESERVED_GRAPHS[slug]}")
+    return IPKGID["graph/" + slug]
 
 
 def document_iri(doc_id: str) -> URIRef:
