@@ -311,8 +311,9 @@ def test_inputs_a_document_cannot_take_the_ontology_graph(tmp_path):
     ds, _ = build_graph([tmp_path])
     assert len(ds.graph(ONTOLOGY_GRAPH)) == len(ontology_quads()[0])
     assert len(ds.graph(graph_iri("Ontology-2"))) > 0
-    with pytest.raises(ValueError, match="would name the graph"):
-        graph_iri("ontology")
+    for reserved in ("ontology", "Actors"):
+        with pytest.raises(ValueError, match="would name the graph"):
+            graph_iri(reserved)
 
 
 def test_inputs_without_a_problems_list_errors_raise_and_warnings_warn(tmp_path):

@@ -46,7 +46,22 @@ def test_build_conforms_to_shapes(seed_graph):
 def test_build_one_named_graph_per_document(seed_graph):
     names = {str(g.identifier) for g in seed_graph.graphs()}
     assert str(graph_iri("000_0828b3b12d76d6f1")) in names
-    assert len([n for n in names if "/graph/" in n and not n.endswith("/ontology")]) == 5
+    assert len([n for n in names if "/graph/" in n and not n.endswith(("/ontology", "/actors"))]) == 5
+
+
+def test_build_actors_are_described_once_and_named_by_each_document(seed_graph):
+    from rdflib.namespace import RDF, SKOS
+
+    from ipkg.kg.mint import ACTORS_GRAPH
+
+    actors = seed_graph.graph(ACTORS_GRAPH)
+    described = set(actors.subjects(RDF.type))
+    assert len(described) > 20 and set(actors.subjects(SKOS.prefLabel)) == described
+    for g in seed_graph.graphs():
+        if "/graph/0" in str(g.identifier):
+            named = set(g.subjects(SKOS.altLabel))
+            assert named and named <= described
+            assert not set(g.subjects(SKOS.prefLabel)) & described
 
 
 def test_build_evidence_offsets_point_into_original_files(seed_graph):

@@ -15,7 +15,7 @@ named graph, the identifiers of the documents it describes. When graphs changed 
 
 The first set rests on how ipkg writes graphs: one named graph per document, with that document's
 mentions of events, their evidence and the document itself, so that the events a document's graph
-touches are the events whose rows name the document. It is checked on every new graph (each event
+touches are the events whose rows name the document; and the actors' graph, which touches none. It is checked on every new graph (each event
 it reaches names its document, or has no rows). The rows are read whole instead when that check
 fails, when a graph that describes no document (the ontology) changed, when more than one graph in
 :data:`CHANGED_SHARE` changed or more than one event in :data:`EVENTS_SHARE` is touched, when the
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..kg.io import write_atomic
+from ..kg.mint import ACTORS_GRAPH
 from ..store import OxigraphStore
 from ..store.oxigraph import store_digests
 
@@ -52,6 +53,8 @@ CHANGED_SHARE = 300
 EVENTS_SHARE = 100
 
 QUERIES = ("edges", "nodes", "aliases", "positions")
+#: The actors' graph holds their types, labels and Wikidata IDs, which no row of ``edges`` reads.
+_ACTORS = f"<{ACTORS_GRAPH}>"
 _HERE = Path(__file__).parent
 _SEP = "\x1f"
 
@@ -164,6 +167,8 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
     # the events whose rows name a document a changed graph described
     gone: set[str] = set()
     for g in changed:
+        if g == _ACTORS:
+            continue
         if g in before:
             if not graph_docs.get(g):
                 return None  # a graph without documents, the ontology: it may touch any event
@@ -174,6 +179,10 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
     for g in changed:
         graph_docs.pop(g, None)
         if g not in digests:
+            continue
+        if g == _ACTORS:
+            if select("graph-events", g=ACTORS_GRAPH):
+                return None  # not the actors' graph as ipkg writes it
             continue
         if not (g.startswith("<") and g.endswith(">")):
             return None

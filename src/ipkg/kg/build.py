@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from ..facts.model import DocumentFacts, Evidence, FigureFact, PositionFact, QuoteFact
 from ..facts.resolve import Resolved, ResolvedActor, ResolvedEvent
 from ..resources import load_event_kinds, ontology_dir
-from .mint import ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
+from .mint import ACTORS_GRAPH, ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
 from .namespace import IPKG, IPKGID
 from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox, sorted_chunk
 
@@ -131,8 +131,9 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
     Returns
     -------
     NQuads
-        Graph ``id:graph/ontology`` with the ontology, event types and offices, and one named
-        graph per document with the facts it supports and their evidence.
+        Graph ``id:graph/ontology`` with the ontology, event types and offices; graph
+        ``id:graph/actors`` with each actor's type, preferred label and Wikidata ID; and one named
+        graph per document with the facts it supports, their evidence and the names it used.
 
     Examples
     --------
@@ -164,7 +165,12 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
     figures_of: dict[str, list[FigureFact]] = {}
     for f in resolved.figures:
         figures_of.setdefault(f.evidence.doc_id, []).append(f)
-    actor_heads = _Memo(lambda key: _actor_heads(out, key, resolved.actors[key]))
+    mentioned = sorted({key for keys in actors_of.values() for key in keys})
+    if mentioned:
+        g = out.graph(ACTORS_GRAPH)
+        for key in mentioned:
+            out.put(g, _actor_heads(out, key, resolved.actors[key]))
+        out.finish(g)
     names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
     event_heads: dict[int, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
@@ -173,7 +179,6 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
         g = out.graph(graph_iri(d.doc_id))
         _document(out, g, d)
         for key in actors_of.get(d.doc_id, ()):
-            out.put(g, actor_heads[key])
             node = out.iri[key]
             for surface in resolved.actors[key].aliases.get(d.doc_id, ()):
                 out.add(g, node, SKOS.altLabel, _literal(surface, "en"))
@@ -221,7 +226,7 @@ def _document(out: _Lines, g: str, d: DocumentFacts) -> None:
 
 
 def _actor_heads(out: _Lines, key: str, actor: ResolvedActor) -> tuple[str, ...]:
-    """What every graph that mentions the actor says of it (the surface forms are each graph's own)."""
+    """What the actors' graph says of an actor (the names a document used are in that document's graph)."""
     node = out.iri[key]
     heads = [out.head(node, RDF.type, out.term[IPKG[actor.type]]), out.head(node, SKOS.prefLabel, _literal(actor.label, "en"))]
     if actor.wikidata:
@@ -307,7 +312,7 @@ def facts_to_graph(resolved: Resolved, dataset: Dataset | None = None) -> Datase
     Returns
     -------
     rdflib.Dataset
-        Named graph ``id:graph/ontology`` with the ontology, event types and offices, and one
+        The graphs of :func:`facts_to_nquads`: ``id:graph/ontology``, ``id:graph/actors`` and one
         named graph per document with the facts it supports and their evidence.
 
     Examples

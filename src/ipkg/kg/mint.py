@@ -10,12 +10,15 @@ from rdflib.namespace import XSD
 from ..facts.resolve import slugify
 from .namespace import IPKGID
 
-__all__ = ["graph_iri", "document_iri", "evidence_iri", "node_iri", "date_literal", "ONTOLOGY_GRAPH", "RESERVED_GRAPHS"]
+__all__ = ["graph_iri", "document_iri", "evidence_iri", "node_iri", "date_literal", "ONTOLOGY_GRAPH", "ACTORS_GRAPH", "RESERVED_GRAPHS"]
 
 ONTOLOGY_GRAPH = IPKGID["graph/ontology"]
+#: The graph of what ipkg holds of each actor whatever the document: its type, preferred label and
+#: Wikidata ID (a document's graph says which names it used).
+ACTORS_GRAPH = IPKGID["graph/actors"]
 #: Named graphs that are not a document's, by the slug a document's id would need to take them
 #: (:func:`ipkg.ingest.iter_records` renames such a document).
-RESERVED_GRAPHS = {ONTOLOGY_GRAPH.rsplit("/", 1)[1]: ONTOLOGY_GRAPH}
+RESERVED_GRAPHS = {g.rsplit("/", 1)[1]: g for g in (ONTOLOGY_GRAPH, ACTORS_GRAPH)}
 
 
 def graph_iri(doc_id: str) -> URIRef:
