@@ -23,6 +23,22 @@ __all__ = ["facts_to_graph", "facts_to_nquads", "ontology_quads", "new_dataset",
 ONTOLOGY_FILES = ("ipkg.ttl", "events.ttl", "offices.ttl")
 
 
+class _Terms:
+    """A namespace's terms, each looked up once (rdflib looks a namespace attribute up anew on
+    every access, which was a sixth of the time of writing a large graph)."""
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term  # type: ignore[no-any-return]
+
+
+_IPKG, _RDF, _RDFS, _SKOS, _DCTERMS = (_Terms(ns) for ns in (IPKG, RDF, RDFS, SKOS, DCTERMS))
+
+
 def new_dataset() -> Dataset:
     """An empty dataset whose default graph is the union of its named graphs."""
     ds = Dataset(default_union=True)
@@ -81,17 +97,28 @@ class _Lines:
 
     def evidence(self, g: str, ev: Evidence) -> str:
         node = self.evidence_node[ev.doc_id, ev.start, ev.end]
-        self.add(g, node, RDF.type, self.term[IPKG.Evidence])
-        self.add(g, node, IPKG.document, self.node(document_iri(ev.doc_id)))
-        self.add(g, node, IPKG.sentence, _literal(ev.sentence))
-        self.add(g, node, IPKG.startOffset, _literal(ev.start))
-        self.add(g, node, IPKG.endOffset, _literal(ev.end))
+        self.add(g, node, _RDF.type, self.term[_IPKG.Evidence])
+        self.add(g, node, _IPKG.document, self.node(document_iri(ev.doc_id)))
+        self.add(g, node, _IPKG.sentence, _literal(ev.sentence))
+        self.add(g, node, _IPKG.startOffset, _literal(ev.start))
+        self.add(g, node, _IPKG.endOffset, _literal(ev.end))
         return node
 
 
 def _literal(value: str | int, language: str | None = None) -> str:
-    """A literal as N-Triples text (a plain string, a language-tagged string or an xsd:integer)."""
+    """A literal as N-Triples text (a plain string, a language-tagged string or an xsd:integer).
+
+    Examples
+    --------
+    >>> _literal(7), _literal("Tehran", "en")
+    ('"7"^^<http://www.w3.org/2001/XMLSchema#integer>', '"Tehran"@en')
+    """
+    if type(value) is int:
+        return f'"{value}"{_INTEGER}'
     return str(ox.Literal(value, language=language) if language else ox.Literal(value))
+
+
+_INTEGER = "^^" + str(ox.NamedNode(str(XSD.integer)))
 
 
 def ontology_quads() -> tuple[list[ox.Quad], dict[str, str]]:
@@ -181,14 +208,14 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
         for key in actors_of.get(d.doc_id, ()):
             node = out.iri[key]
             for surface in resolved.actors[key].aliases.get(d.doc_id, ()):
-                out.add(g, node, SKOS.altLabel, _literal(surface, "en"))
+                out.add(g, node, _SKOS.altLabel, _literal(surface, "en"))
         for ev, m in mentions_of.get(d.doc_id, ()):
             if id(ev) not in event_heads:
                 if ev.iri not in labels:  # events that share an IRI share the first one's label
                     labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
                 event_heads[id(ev)] = _event_heads(out, ev, kinds[ev.kind], labels[ev.iri])
             out.put(g, event_heads[id(ev)])
-            out.add(g, out.iri[ev.iri], IPKG.evidence, out.evidence(g, m.evidence))
+            out.add(g, out.iri[ev.iri], _IPKG.evidence, out.evidence(g, m.evidence))
         for person, pos in positions_of.get(d.doc_id, ()):
             _position(out, g, person, resolved.actors[person].label, pos)
         for speaker, quote in quotes_of.get(d.doc_id, ()):
@@ -202,35 +229,35 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
 def _document(out: _Lines, g: str, d: DocumentFacts) -> None:
     term, add = out.term, out.add
     doc = out.node(document_iri(d.doc_id))
-    add(g, doc, RDF.type, term[IPKG.Document])
-    add(g, doc, DCTERMS.identifier, _literal(d.doc_id))
-    add(g, doc, RDFS.label, _literal(d.title or d.doc_id))
+    add(g, doc, _RDF.type, term[_IPKG.Document])
+    add(g, doc, _DCTERMS.identifier, _literal(d.doc_id))
+    add(g, doc, _RDFS.label, _literal(d.title or d.doc_id))
     if d.title:
-        add(g, doc, DCTERMS.title, _literal(d.title))
+        add(g, doc, _DCTERMS.title, _literal(d.title))
     if d.url:
-        add(g, doc, DCTERMS.source, _literal(d.url))
+        add(g, doc, _DCTERMS.source, _literal(d.url))
     if d.kind:
-        add(g, doc, IPKG.genre, _literal(d.kind))
+        add(g, doc, _IPKG.genre, _literal(d.kind))
     if d.published:
-        add(g, doc, DCTERMS.issued, term[date_literal(d.published)])
+        add(g, doc, _DCTERMS.issued, term[date_literal(d.published)])
     for p in d.passages:
         node = out.node(IPKGID[f"passage/{graph_iri(d.doc_id).split('/')[-1]}/{p.start}-{p.end}"])
-        add(g, doc, IPKG.passage, node)
-        add(g, node, RDF.type, term[IPKG.Passage])
-        add(g, node, IPKG.reason, _literal(p.reason.split(":")[0]))
+        add(g, doc, _IPKG.passage, node)
+        add(g, node, _RDF.type, term[_IPKG.Passage])
+        add(g, node, _IPKG.reason, _literal(p.reason.split(":")[0]))
         if p.reason.startswith("lang:"):
-            add(g, node, DCTERMS.language, _literal(p.reason.split(":", 1)[1]))
-        add(g, node, IPKG.startOffset, _literal(p.start))
-        add(g, node, IPKG.endOffset, _literal(p.end))
-        add(g, node, IPKG.text, _literal(p.text))
+            add(g, node, _DCTERMS.language, _literal(p.reason.split(":", 1)[1]))
+        add(g, node, _IPKG.startOffset, _literal(p.start))
+        add(g, node, _IPKG.endOffset, _literal(p.end))
+        add(g, node, _IPKG.text, _literal(p.text))
 
 
 def _actor_heads(out: _Lines, key: str, actor: ResolvedActor) -> tuple[str, ...]:
     """What the actors' graph says of an actor (the names a document used are in that document's graph)."""
     node = out.iri[key]
-    heads = [out.head(node, RDF.type, out.term[IPKG[actor.type]]), out.head(node, SKOS.prefLabel, _literal(actor.label, "en"))]
+    heads = [out.head(node, _RDF.type, out.term[IPKG[actor.type]]), out.head(node, _SKOS.prefLabel, _literal(actor.label, "en"))]
     if actor.wikidata:
-        heads.append(out.head(node, SKOS.exactMatch, out.iri[actor.wikidata]))
+        heads.append(out.head(node, _SKOS.exactMatch, out.iri[actor.wikidata]))
     return tuple(heads)
 
 
@@ -239,64 +266,64 @@ def _event_heads(out: _Lines, ev: ResolvedEvent, kind: Any, label: str) -> tuple
     iri, term, head = out.iri, out.term, out.head
     node = iri[ev.iri]
     heads = [
-        head(node, RDF.type, term[IPKG.Event]),
-        head(node, RDFS.label, label),
-        head(node, IPKG.kind, iri[kind.iri]),
-        head(node, IPKG.eventType, iri[kind.cameo_iri]),
+        head(node, _RDF.type, term[_IPKG.Event]),
+        head(node, _RDFS.label, label),
+        head(node, _IPKG.kind, iri[kind.iri]),
+        head(node, _IPKG.eventType, iri[kind.cameo_iri]),
     ]
-    heads += [head(node, IPKG.actor, iri[a]) for a in ev.actors]
-    heads += [head(node, IPKG.target, iri[t]) for t in ev.targets]
+    heads += [head(node, _IPKG.actor, iri[a]) for a in ev.actors]
+    heads += [head(node, _IPKG.target, iri[t]) for t in ev.targets]
     if ev.place:
-        heads.append(head(node, IPKG.place, iri[ev.place]))
+        heads.append(head(node, _IPKG.place, iri[ev.place]))
     if ev.date:
-        heads.append(head(node, IPKG.date, out.date[ev.date]))
+        heads.append(head(node, _IPKG.date, out.date[ev.date]))
     if ev.end_date:
-        heads.append(head(node, IPKG.endDate, out.date[ev.end_date]))
+        heads.append(head(node, _IPKG.endDate, out.date[ev.end_date]))
     if ev.casualties is not None:
-        heads.append(head(node, IPKG.casualties, _literal(ev.casualties)))
+        heads.append(head(node, _IPKG.casualties, _literal(ev.casualties)))
     if ev.denies:
-        heads.append(head(node, IPKG.denies, iri[ev.denies]))
+        heads.append(head(node, _IPKG.denies, iri[ev.denies]))
     return tuple(heads)
 
 
 def _position(out: _Lines, g: str, person: str, person_label: str, pos: PositionFact) -> None:
     iri, add = out.iri, out.add
     node = out.position_node[person, pos.office, pos.org.key if pos.org else ""]
-    add(g, node, RDF.type, out.term[IPKG.Position])
-    add(g, node, IPKG.holder, iri[person])
-    add(g, node, IPKG.office, iri[pos.office])
-    add(g, node, RDFS.label, _literal(f"{person_label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
+    add(g, node, _RDF.type, out.term[_IPKG.Position])
+    add(g, node, _IPKG.holder, iri[person])
+    add(g, node, _IPKG.office, iri[pos.office])
+    add(g, node, _RDFS.label, _literal(f"{person_label}, {pos.office_label}" + (f" of {pos.org.label}" if pos.org else "")))
     if pos.org:
-        add(g, node, IPKG.organization, iri[pos.org.key])
-    add(g, node, IPKG.status, _literal(pos.status))
+        add(g, node, _IPKG.organization, iri[pos.org.key])
+    add(g, node, _IPKG.status, _literal(pos.status))
     if pos.date:
-        add(g, node, IPKG.date, out.date[pos.date])
-    add(g, node, IPKG.evidence, out.evidence(g, pos.evidence))
+        add(g, node, _IPKG.date, out.date[pos.date])
+    add(g, node, _IPKG.evidence, out.evidence(g, pos.evidence))
 
 
 def _quote(out: _Lines, g: str, speaker: str, q: QuoteFact) -> None:
     add = out.add
     node = out.node(node_iri("quote", speaker, " ".join(q.text.split())))
-    add(g, node, RDF.type, out.term[IPKG.Quote])
-    add(g, node, IPKG.speaker, out.iri[speaker])
-    add(g, node, IPKG.text, _literal(q.text))
-    add(g, node, IPKG.startOffset, _literal(q.start))
-    add(g, node, IPKG.endOffset, _literal(q.end))
+    add(g, node, _RDF.type, out.term[_IPKG.Quote])
+    add(g, node, _IPKG.speaker, out.iri[speaker])
+    add(g, node, _IPKG.text, _literal(q.text))
+    add(g, node, _IPKG.startOffset, _literal(q.start))
+    add(g, node, _IPKG.endOffset, _literal(q.end))
     if q.date:
-        add(g, node, IPKG.date, out.date[q.date])
-    add(g, node, IPKG.evidence, out.evidence(g, q.evidence))
+        add(g, node, _IPKG.date, out.date[q.date])
+    add(g, node, _IPKG.evidence, out.evidence(g, q.evidence))
 
 
 def _figure(out: _Lines, g: str, f: FigureFact) -> None:
     add = out.add
     node = out.node(node_iri("figure", f.label, repr(f.value), f.unit, f.date))
-    add(g, node, RDF.type, out.term[IPKG.Figure])
-    add(g, node, RDFS.label, _literal(f.label))
-    add(g, node, IPKG.value, out.term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
-    add(g, node, IPKG.unit, _literal(f.unit))
+    add(g, node, _RDF.type, out.term[_IPKG.Figure])
+    add(g, node, _RDFS.label, _literal(f.label))
+    add(g, node, _IPKG.value, out.term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
+    add(g, node, _IPKG.unit, _literal(f.unit))
     if f.date:
-        add(g, node, IPKG.date, out.date[f.date])
-    add(g, node, IPKG.evidence, out.evidence(g, f.evidence))
+        add(g, node, _IPKG.date, out.date[f.date])
+    add(g, node, _IPKG.evidence, out.evidence(g, f.evidence))
 
 
 def facts_to_graph(resolved: Resolved, dataset: Dataset | None = None) -> Dataset:
