@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -307,12 +308,15 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
             ox.Store.read_only(str(copy_of)).backup(str(target / "db"))
         store = OxigraphStore(target / "db")
         fill(store)
-        store.refresh_index()
-        if copy_of is None:
+        with ThreadPoolExecutor(1) as pool:
             # A store written whole is compacted once, as later writes would compact it anyway
             # (Oxigraph keeps its upper levels uncompressed): at 10^6 triples that takes 3 s,
-            # and whole answers come 10-25% faster, for about 1.8 times the disk.
-            store.oxigraph.optimize()
+            # and whole answers come 10-25% faster, for about 1.8 times the disk. RocksDB
+            # compacts while the page index is written (10^4 documents: 7 -> 5 s for both).
+            compacted = pool.submit(store.oxigraph.optimize) if copy_of is None else None
+            store.refresh_index()
+            if compacted is not None:
+                compacted.result()
         store.oxigraph.flush()
         del store
         if digests is not None:
