@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from ..ingest.readers import TextRecord
-from ..nlp.annotations import Mention, doc_text
+from ..nlp.annotations import Mention, doc_text, sentence_bounds, token_columns
+from ..nlp.components.cleaner import junk_mask
 from ..resources import load_gazetteer
 from .model import ActorRef, DocumentFacts, EventFact, Evidence, FigureFact, Passage, PositionFact, QuoteFact
 
@@ -25,6 +28,24 @@ def _evidence(record: TextRecord, sent: Span) -> Evidence:
     body = doc_text(sent.doc)[first.idx : sent.end_char].rstrip()
     start = record.offset + first.idx
     return Evidence(record.doc_id, body, start, start + len(body))
+
+
+def _sentence_count(doc: Doc) -> int:
+    """The sentences with a token that is neither space nor junk, read from arrays of the Doc.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> _ = nlp.add_pipe("sentencizer")
+    >>> _sentence_count(nlp("Iran and Pakistan met. \\n\\n They agreed."))
+    2
+    """
+    if not len(doc):
+        return 0
+    words = ~numpy.asarray(token_columns(doc, [IS_SPACE])[0], dtype=bool) & ~numpy.asarray(junk_mask(doc), dtype=bool)
+    counted = numpy.concatenate(([0], numpy.cumsum(words))).tolist()
+    return sum(1 for a, b in sentence_bounds(doc) if counted[b] > counted[a])
 
 
 def doc_to_facts(doc: Doc, record: TextRecord) -> DocumentFacts:
@@ -62,8 +83,7 @@ def doc_to_facts(doc: Doc, record: TextRecord) -> DocumentFacts:
         kind=record.kind,
         published=record.published.isoformat() if record.published else None,
     )
-    junk = Token.has_extension("ipkg_junk")
-    out.sentences = sum(1 for s in doc.sents if s.text.strip() and not (junk and all(t._.ipkg_junk for t in s if not t.is_space)))
+    out.sentences = _sentence_count(doc)
     seen = set()
     for m in doc._.ipkg_mentions or []:
         ref = _ref(m)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy
-from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import LOWER, ORTH, SENT_START, SPACY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -100,8 +100,8 @@ def doc_text(doc: "Doc") -> str:
     """
     cached = doc.user_data.get(_TEXT_KEY)
     if cached is None or cached[0] != len(doc):
-        strings = doc.vocab.strings
-        pieces = [strings[orth] + " " if space else strings[orth] for orth, space in doc.to_array([ORTH, SPACY]).tolist()] if len(doc) else []
+        orths, spaces = token_columns(doc, [ORTH, SPACY])
+        pieces = [text + " " if space else text for text, space in zip(_strings(doc, orths), spaces)]
         cached = doc.user_data[_TEXT_KEY] = (len(doc), "".join(pieces))
     return str(cached[1])
 
@@ -109,8 +109,25 @@ def doc_text(doc: "Doc") -> str:
 _TEXT_KEY = "ipkg_text"
 
 
+def _strings(doc: "Doc", hashes: list[int]) -> list[str]:
+    """The strings of ``hashes``, looked up in a dict kept across Docs (a hash names the same
+    string in every vocab), which is cheaper than the ``StringStore`` per token."""
+    known = _STRINGS
+    try:
+        return [known[h] for h in hashes]
+    except KeyError:
+        strings = doc.vocab.strings
+        for h in hashes:
+            if h not in known:
+                known[h] = strings[h]
+        return [known[h] for h in hashes]
+
+
+_STRINGS: dict[int, str] = {}
+
+
 def token_texts(doc: "Doc") -> list[str]:
-    """Every token's text, cut from :func:`doc_text` at the token offsets: cheaper than making
+    """Every token's text (its ``ORTH``), read from one array of the Doc: cheaper than making
     a ``Token`` for each.
 
     Examples
@@ -120,10 +137,7 @@ def token_texts(doc: "Doc") -> list[str]:
     >>> token_texts(doc) == [t.text for t in doc]
     True
     """
-    if not len(doc):
-        return []
-    text = doc_text(doc)
-    return [text[start : start + size] for start, size in doc.to_array([IDX, LENGTH]).tolist()]
+    return _strings(doc, doc.to_array(ORTH).tolist()) if len(doc) else []
 
 
 def token_lowers(doc: "Doc") -> list[str]:
@@ -136,8 +150,25 @@ def token_lowers(doc: "Doc") -> list[str]:
     >>> token_lowers(doc) == [t.lower_ for t in doc]
     True
     """
-    strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
+    return _strings(doc, doc.to_array(LOWER).tolist()) if len(doc) else []
+
+
+def token_columns(doc: "Doc", attrs: list[int]) -> list[list[int]]:
+    """The columns of ``doc.to_array(attrs)``, one flat list per attribute: reading a column
+    costs no ``Token`` per token and no row list per token.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> from spacy.attrs import IS_ALPHA, SPACY
+    >>> doc = spacy.blank("en")("Iran's envoy met Dar.")
+    >>> token_columns(doc, [IS_ALPHA, SPACY]) == [[t.is_alpha for t in doc], [bool(t.whitespace_) for t in doc]]
+    True
+    """
+    if not len(doc):
+        return [[] for _ in attrs]
+    table = doc.to_array(attrs).reshape(len(doc), len(attrs))
+    return [table[:, k].tolist() for k in range(len(attrs))]
 
 
 def sentence_bounds(doc: "Doc") -> list[tuple[int, int]]:

@@ -37,13 +37,14 @@ from pathlib import Path
 
 from rdflib import Namespace
 
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_STOP, IS_UPPER, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...resources import Gazetteer, load_gazetteer, load_nominals, load_speech_verbs, ontology_dir, read_turtle
-from ..annotations import Mention, PositionMention, sentence_bounds, token_lowers, token_texts
+from ..annotations import Mention, PositionMention, doc_text, sentence_bounds, token_columns, token_lowers, token_texts
 from .cleaner import junk_mask
 
 __all__ = ["ActorLinker", "load_tenures", "new_actor_key"]
@@ -150,24 +151,31 @@ class ActorLinker:
         j = i
         stops = set(stop)
         while j < min(sent_end, i + limit):
-            t = doc[j]
             if j in stops:
                 break
-            if _NAME_TOKEN.match(t.text) and not self._junk[j] and t.lower_ not in self.not_names:
+            text = self._texts[j]
+            if _NAME_TOKEN.match(text) and not self._junk[j] and self._lowers[j] not in self.not_names:
                 j += 1
-            elif t.text in ("-", "‐") and j > i and j + 1 < sent_end and (doc[j + 1].text.lower() in _PARTICLES or _NAME_TOKEN.match(doc[j + 1].text)) and not t.whitespace_ and not doc[j - 1].whitespace_:
+            elif text in ("-", "‐") and j > i and j + 1 < sent_end and (self._texts[j + 1].lower() in _PARTICLES or _NAME_TOKEN.match(self._texts[j + 1])) and not self._spaces[j] and not self._spaces[j - 1]:
                 j += 1
-            elif t.text.lower() in _PARTICLES and j > i and j + 1 < sent_end and (_NAME_TOKEN.match(doc[j + 1].text) or doc[j + 1].text == "-"):
+            elif text.lower() in _PARTICLES and j > i and j + 1 < sent_end and (_NAME_TOKEN.match(self._texts[j + 1]) or self._texts[j + 1] == "-"):
                 j += 1
             else:
                 break
-        while j > i and (doc[j - 1].text in ("-", "‐") or doc[j - 1].text.lower() in _PARTICLES):
+        while j > i and (self._texts[j - 1] in ("-", "‐") or self._texts[j - 1].lower() in _PARTICLES):
             j -= 1
-        if j < len(doc) and doc[j].text in ("-", "‐") and not doc[j - 1].whitespace_:
+        if j < len(doc) and self._texts[j] in ("-", "‐") and not self._spaces[j - 1]:
             return i
-        if i < j < len(doc) and self._junk[j] and _NAME_TOKEN.match(_GLUED.split(doc[j].text)[0]):
+        if i < j < len(doc) and self._junk[j] and _NAME_TOKEN.match(_GLUED.split(self._texts[j])[0]):
             return i
         return j
+
+    def _span_text(self, doc: Doc, start: int, end: int) -> str:
+        """``doc[start:end].text``, cut from the Doc's text without making a ``Span``."""
+        end = min(end, len(doc))
+        if start >= end:
+            return ""
+        return doc_text(doc)[self._idx[start] : self._idx[end - 1] + len(self._texts[end - 1])]
 
     # ------------------------------------------------------------------ main
 
@@ -179,13 +187,16 @@ class ActorLinker:
             sent_of[s_start:s_end] = [k] * (s_end - s_start)
             sent_end_of[s_start:s_end] = [s_end] * (s_end - s_start)
         junk = self._junk = junk_mask(doc)
-        texts = token_texts(doc)
-        lowers = token_lowers(doc)
+        texts = self._texts = token_texts(doc)
+        lowers = self._lowers = token_lowers(doc)
+        self._idx, spaces, stops, lower_flags, alphas, uppers, sent_starts = token_columns(doc, [IDX, SPACY, IS_STOP, IS_LOWER, IS_ALPHA, IS_UPPER, SENT_START])
+        starts = [v == 1 for v in sent_starts]
+        self._spaces, self._stops, self._lower_flags, self._alphas, self._uppers, self._starts = spaces, stops, lower_flags, alphas, uppers, starts
         ents = {
             e.start: e
             for e in doc.ents
             if not any(junk[e.start : e.end])
-            and not (e.end < n and doc[e.end].text in ("$", "¢") and not doc[e.end - 1].whitespace_)
+            and not (e.end < n and texts[e.end] in ("$", "¢") and not spaces[e.end - 1])
             and not self._negated(doc, e.start)
             and not self._inside_name(doc, e)
         }
@@ -210,12 +221,12 @@ class ActorLinker:
                 return None, i
             if i in ents and ents[i].label_ != "Person":
                 e = ents[i]
-                if e.end < n and doc[e.end].text in _POSSESSIVE:
+                if e.end < n and texts[e.end] in _POSSESSIVE:
                     return e.id_, e.end + 1
                 if e.end < n and (e.end in offices) and sent_of[e.end] == sent_of[i]:
                     return e.id_, e.end
-            if doc[i].text in self.demonyms:
-                return self.demonyms[doc[i].text], i + 1
+            if texts[i] in self.demonyms:
+                return self.demonyms[texts[i]], i + 1
             return None, i
 
         def add(m: Mention) -> None:
@@ -223,7 +234,7 @@ class ActorLinker:
             for k in range(m.start, m.end):
                 taken[k] = True
             if m.type == "Person" and m.head_end - m.head_start >= 2:
-                surname_keys.setdefault(doc[m.head_end - 1].text, []).append((m.head_start, m.key))
+                surname_keys.setdefault(texts[m.head_end - 1], []).append((m.head_start, m.key))
 
         # 1. titled persons: [possessor|demonym] (office|rank|filler)+ [of|to ORG] [,] NAME
         i = 0
@@ -236,23 +247,23 @@ class ActorLinker:
             start = i
             status = "current"
             org, j = state_at(i)
-            if doc[i].lower_ == "its" and i + 1 < n and ((i + 1) in offices or doc[i + 1].lower_ in _TITLE_FILLER):
+            if lowers[i] == "its" and i + 1 < n and ((i + 1) in offices or lowers[i + 1] in _TITLE_FILLER):
                 org, j = self._antecedent_org(doc, i, ents, sent_of), i + 1
-            if doc[i].lower_ in ("the",) and i + 1 < n and doc[i + 1].lower_ in _STATUS:
+            if lowers[i] in ("the",) and i + 1 < n and lowers[i + 1] in _STATUS:
                 j = i + 1
             titles: list[str] = []
             counterpart = False
             org_from_of: str | None = None
             se = sent_end_of[i]
             while j < se:
-                low = doc[j].lower_
+                low = lowers[j]
                 if j > start and is_person_ent(j):
                     break
                 if j in offices:
                     end, iri = offices[j]
                     titles.append(iri)
                     j = end
-                elif low in _STATUS and (j + 1 < se) and ((j + 1) in offices or doc[j + 1].text == "-"):
+                elif low in _STATUS and (j + 1 < se) and ((j + 1) in offices or texts[j + 1] == "-"):
                     status = _STATUS[low]
                     j += 1
                 elif titles and low in ("of", "to") and j + 1 < se:
@@ -265,11 +276,11 @@ class ActorLinker:
                     j = ents[j + 1].end  # "Pakistan's ambassador in Tehran, X": where the post is
                 elif titles and low in ("and", ",") and (j + 1) in offices:
                     j += 1
-                elif low in _TITLE_FILLER and (j + 1 < se) and (((j + 1) in offices) or doc[j + 1].lower_ in _TITLE_FILLER):
+                elif low in _TITLE_FILLER and (j + 1 < se) and (((j + 1) in offices) or lowers[j + 1] in _TITLE_FILLER):
                     j += 1
-                elif titles and doc[j].text == "(" and j + 3 < se and doc[j + 2].text == "." and doc[j + 3].text == ")":
+                elif titles and texts[j] == "(" and j + 3 < se and texts[j + 2] == "." and texts[j + 3] == ")":
                     j += 4
-                elif doc[j].lower_ in self.nominals and self.nominals[doc[j].lower_] == "person" and (org or titles):
+                elif lowers[j] in self.nominals and self.nominals[lowers[j]] == "person" and (org or titles):
                     titles.append("")
                     counterpart = True
                     j += 1
@@ -278,7 +289,7 @@ class ActorLinker:
             if not titles:
                 i += 1
                 continue
-            k = j + 1 if j < se and doc[j].text == "," else j
+            k = j + 1 if j < se and texts[j] == "," else j
             person: Mention | None = None
             if k < se and is_person_ent(k):
                 ent = ents[k]
@@ -286,7 +297,7 @@ class ActorLinker:
             elif k < se:
                 end = self._name_run(doc, k, 5, se, name_stops)
                 if end > k and not (k in ents):
-                    name = doc[k:end].text
+                    name = self._span_text(doc, k, end)
                     key = self._resolve_short(name, k, mentions, surname_keys) if end - k == 1 else None
                     if key is not None:
                         entry = self.gaz.entries.get(key)
@@ -306,7 +317,7 @@ class ActorLinker:
             add(person)
             owner = org_from_of or org
             end = person.end
-            if owner is None and end + 1 < se and doc[end].lower_ == "of" and (end + 1) in ents and ents[end + 1].label_ == "State":
+            if owner is None and end + 1 < se and lowers[end] == "of" and (end + 1) in ents and ents[end + 1].label_ == "State":
                 owner, end = ents[end + 1].id_, ents[end + 1].end
             if counterpart and org is not None and not any(titles):
                 other = [p for p in positions if p.end <= start and sent_of[p.start] == sent_of[start] and p.org != org]
@@ -325,7 +336,7 @@ class ActorLinker:
             m = self._entry_mention(e, s, e.end, "gazetteer")
             if m is None:
                 continue
-            if e.end < n and doc[e.end].text in _POSSESSIVE and e.end + 1 < n:
+            if e.end < n and texts[e.end] in _POSSESSIVE and e.end + 1 < n:
                 m = self._possessed(doc, m, ents, offices) or m
             if m.type == "Place":
                 m = self._metonym(doc, m) or m
@@ -336,18 +347,18 @@ class ActorLinker:
 
         # 3. unknown speakers: "Khalid noted", "according to Gaurav Arya"
         for i in range(n):
-            if taken[i] or junk[i] or not _NAME_TOKEN.match(texts[i]) or doc[i].is_stop:
+            if taken[i] or junk[i] or not _NAME_TOKEN.match(texts[i]) or stops[i]:
                 continue
-            if i > 0 and (_NAME_TOKEN.match(texts[i - 1]) and not doc[i - 1].is_sent_start and not taken[i - 1]):
+            if i > 0 and (_NAME_TOKEN.match(texts[i - 1]) and not starts[i - 1] and not taken[i - 1]):
                 continue
             se = sent_end_of[i]
             end = self._name_run(doc, i, 3, se)
-            if end == i or any(taken[i:end]) or any(doc[k].is_stop for k in range(i, end)):
+            if end == i or any(taken[i:end]) or any(stops[k] for k in range(i, end)):
                 continue
-            after = doc[end].lower_ if end < n else ""
-            before = doc[i - 2 : i].text.lower() if i >= 2 else ""
+            after = lowers[end] if end < n else ""
+            before = self._span_text(doc, i - 2, i).lower() if i >= 2 else ""
             speech = after in self.speech and end < n and sent_of[end] == sent_of[i]
-            name = doc[i:end].text
+            name = self._span_text(doc, i, end)
             titled: list[PositionMention] = []
             if not (speech or before == "according to"):
                 if end - i < 2 or any(k in ents for k in range(i, end)):
@@ -356,7 +367,7 @@ class ActorLinker:
                 self._apposition(doc, probe, end, se, ents, offices, state_at, titled)
                 if not titled:
                     continue
-            if (end - i == 1 and doc[i].is_sent_start) or (i > 0 and doc[i - 1].lower_ in _DETERMINERS):
+            if (end - i == 1 and starts[i]) or (i > 0 and lowers[i - 1] in _DETERMINERS):
                 continue
             key = self._resolve_short(name, i, mentions, surname_keys)
             if key is None:
@@ -382,31 +393,31 @@ class ActorLinker:
             type_ = entry.type if entry else "Person"
             if type_ != "Person" and (self._inside_longer_name(doc, fs, fe, offices) or any(s0 < fs < e0 for s0, (e0, _) in offices.items())):
                 continue
-            add(Mention(fs, fe, fs, fe, key, label, type_, doc[fs:fe].text, "short"))
+            add(Mention(fs, fe, fs, fe, key, label, type_, self._span_text(doc, fs, fe), "short"))
         for i in range(n):
             if taken[i] or junk[i] or texts[i] not in surname_keys:
                 continue
-            key = self._resolve_short(doc[i].text, i, mentions, surname_keys)
+            key = self._resolve_short(texts[i], i, mentions, surname_keys)
             if key is not None:
                 label = next(m.label for m in mentions if m.key == key)
-                add(Mention(i, i + 1, i, i + 1, key, label, "Person", doc[i].text, "short"))
+                add(Mention(i, i + 1, i, i + 1, key, label, "Person", texts[i], "short"))
 
         # 5. states behind demonyms: "Iranian officials", "the Israeli aggression"
         for i in range(n):
             if taken[i] or junk[i] or texts[i] not in self.demonyms:
                 continue
             j = i + 1
-            states = [self.demonyms[doc[i].text]]
-            if j + 1 < n and doc[j].lower_ == "and" and doc[j + 1].text in self.demonyms:
-                states.append(self.demonyms[doc[j + 1].text])
+            states = [self.demonyms[texts[i]]]
+            if j + 1 < n and lowers[j] == "and" and texts[j + 1] in self.demonyms:
+                states.append(self.demonyms[texts[j + 1]])
                 j += 2
-            while j < min(n, i + 4) and doc[j].lower_ not in self.nominals and doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in _FUNCTION_WORDS:
+            while j < min(n, i + 4) and lowers[j] not in self.nominals and lower_flags[j] and alphas[j] and lowers[j] not in _FUNCTION_WORDS:
                 j += 1
-            if j < n and self.nominals.get(doc[j].lower_) in ("role", "act") and sent_of[j] == sent_of[i]:
+            if j < n and self.nominals.get(lowers[j]) in ("role", "act") and sent_of[j] == sent_of[i]:
                 for k, state in enumerate(states):
                     entry = self.gaz.entries[state]
                     head = (i, i + 1) if k == 0 else (i + 2, i + 3)
-                    add(Mention(head[0], j + 1 if k == len(states) - 1 else head[1], head[0], head[1], entry.iri, entry.label, entry.type, doc[head[0]].text, "demonym"))
+                    add(Mention(head[0], j + 1 if k == len(states) - 1 else head[1], head[0], head[1], entry.iri, entry.label, entry.type, texts[head[0]], "demonym"))
         mentions.sort(key=lambda m: (m.start, m.end))
         doc._.ipkg_mentions = mentions
         doc._.ipkg_positions = positions
@@ -416,24 +427,23 @@ class ActorLinker:
 
     # ------------------------------------------------------------------ pieces
 
-    @staticmethod
-    def _negated(doc: Doc, i: int) -> bool:
+    def _negated(self, doc: Doc, i: int) -> bool:
         """A name glued to a negating prefix ("non-NATO ally") names no actor."""
-        return i >= 2 and doc[i - 1].text in ("-", "‐") and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_ and doc[i - 2].lower_ in _NEGATING_PREFIXES
+        return i >= 2 and self._texts[i - 1] in ("-", "‐") and not self._spaces[i - 2] and not self._spaces[i - 1] and self._lowers[i - 2] in _NEGATING_PREFIXES
 
     def _inside_name(self, doc: Doc, e: Span) -> bool:
         """A place or state that is only part of the name of an event, treaty or corridor:
         "Bangladesh Liberation War", "Iran–Iraq War", "Treaty of Izmir"."""
         if e.label_ not in ("State", "Place"):
             return False
-        if e.start >= 2 and doc[e.start - 1].lower_ == "of" and doc[e.start - 2].lower_ in self.name_heads and doc[e.start - 2].text[:1].isupper():
+        if e.start >= 2 and self._lowers[e.start - 1] == "of" and self._lowers[e.start - 2] in self.name_heads and self._texts[e.start - 2][:1].isupper():
             return True
         j = e.end
-        while j < len(doc) and not doc[j].is_sent_start:
-            t = doc[j]
-            if t.lower_ in self.name_heads and t.text[:1].isupper():
+        while j < len(doc) and not self._starts[j]:
+            text = self._texts[j]
+            if self._lowers[j] in self.name_heads and text[:1].isupper():
                 return True
-            if not (_NAME_TOKEN.match(t.text) or t.text in ("–", "-", "‐") or t.is_upper):
+            if not (_NAME_TOKEN.match(text) or text in ("–", "-", "‐") or self._uppers[j]):
                 return False
             j += 1
         return False
@@ -449,20 +459,19 @@ class ActorLinker:
             if k is None:
                 continue
             del ents[start]
-            cut = k - 1 if doc[k - 1].text in _POSSESSIVE else k
-            if cut > start and not (cut - start == 1 and doc[start].text in self.demonyms):
+            cut = k - 1 if self._texts[k - 1] in _POSSESSIVE else k
+            if cut > start and not (cut - start == 1 and self._texts[start] in self.demonyms):
                 state = self.gaz.entries[entry.part_of]
                 ents[start] = Span(doc, start, cut, label=state.type, span_id=state.iri)
 
-    @staticmethod
-    def _inside_longer_name(doc: Doc, s: int, e: int, offices: dict[int, tuple[int, str]]) -> bool:
+    def _inside_longer_name(self, doc: Doc, s: int, e: int, offices: dict[int, tuple[int, str]]) -> bool:
         """A short form inside a longer capitalised name: "Gulf of Aden", "Senate Foreign Relations"."""
         n = len(doc)
-        if e < n and _NAME_TOKEN.match(doc[e].text) and e not in offices:
+        if e < n and _NAME_TOKEN.match(self._texts[e]) and e not in offices:
             return True
-        if e + 1 < n and doc[e].lower_ == "of" and _NAME_TOKEN.match(doc[e + 1].text):
+        if e + 1 < n and self._lowers[e] == "of" and _NAME_TOKEN.match(self._texts[e + 1]):
             return True
-        return s > 0 and bool(_NAME_TOKEN.match(doc[s - 1].text)) and not doc[s - 1].is_sent_start
+        return s > 0 and bool(_NAME_TOKEN.match(self._texts[s - 1])) and not self._starts[s - 1]
 
     def _default_org(self, person: str, office: str) -> str | None:
         """The organisation of an office the text does not name: the province or other place the
@@ -480,9 +489,9 @@ class ActorLinker:
 
     def _owner_cue(self, doc: Doc, s: int, ends: dict[int, Span]) -> tuple[str | None, int]:
         """A state right before ``s``: demonym, "X's" or "X" (state IRI, start of the cue)."""
-        if s >= 1 and doc[s - 1].text in self.demonyms:
-            return self.demonyms[doc[s - 1].text], s - 1
-        k = s - 1 if s >= 1 and doc[s - 1].text in _POSSESSIVE else s
+        if s >= 1 and self._texts[s - 1] in self.demonyms:
+            return self.demonyms[self._texts[s - 1]], s - 1
+        k = s - 1 if s >= 1 and self._texts[s - 1] in _POSSESSIVE else s
         e = ends.get(k)
         if e is not None and e.label_ == "State":
             return e.id_, e.start
@@ -521,7 +530,7 @@ class ActorLinker:
                 continue
             else:
                 cands = [k for k in keys if any(x.start < s and x.id_ == k for x in ents.values())]
-                if not cands and len(keys) > 1 and e + 1 < n and doc[e].lower_ in ("in", "at") and (e + 1) in ents:
+                if not cands and len(keys) > 1 and e + 1 < n and self._lowers[e] in ("in", "at") and (e + 1) in ents:
                     place = self.gaz.entries.get(ents[e + 1].id_)
                     where = place.capital_of or place.iri if place else None
                     cands = [k for k in keys if self.gaz.entries[k].part_of == where]
@@ -555,7 +564,7 @@ class ActorLinker:
     def _possessed(self, doc: Doc, m: Mention, ents: dict[int, Span], offices: dict[int, tuple[int, str]]) -> Mention | None:
         """ "Pakistan's Senate" -> the Senate of Pakistan; "Pakistan's top leaders" -> Pakistan."""
         j = m.end + 1
-        here = {(doc[j : j + size].text, size) for size in self.form_sizes}
+        here = {(self._span_text(doc, j, j + size), size) for size in self.form_sizes}
         for form in sorted((f for f, size in here if f in self.form_order and len(f.split()) == size), key=self.form_order.__getitem__):
             size = len(form.split())
             owned = [k for k in self.anaphoric[form] if self.gaz.entries[k].part_of == m.key]
@@ -563,9 +572,9 @@ class ActorLinker:
                 e = self.gaz.entries[owned[0]]
                 return Mention(m.start, j + size, j, j + size, e.iri, e.label, e.type, form, "possessive")
         k = j
-        while k < min(len(doc), j + 4) and doc[k].is_lower and doc[k].lower_ not in self.nominals and doc[k].is_alpha and doc[k].lower_ not in _FUNCTION_WORDS:
+        while k < min(len(doc), j + 4) and self._lower_flags[k] and self._lowers[k] not in self.nominals and self._alphas[k] and self._lowers[k] not in _FUNCTION_WORDS:
             k += 1
-        if k < len(doc) and self.nominals.get(doc[k].lower_) in ("role", "act") and k not in offices:
+        if k < len(doc) and self.nominals.get(self._lowers[k]) in ("role", "act") and k not in offices:
             return Mention(m.start, k + 1, m.head_start, m.head_end, m.key, m.label, m.type, m.surface, "possessive")
         return None
 
@@ -575,22 +584,21 @@ class ActorLinker:
         if not entry.capital_of:
             return None
         k = m.start - 1
-        while k >= 0 and doc[k].lower_ in ("the", "of") and not (doc[k].lower_ == "of" and k > 0 and doc[k - 1].lower_ in _PLACE_NOUNS):
+        while k >= 0 and self._lowers[k] in ("the", "of") and not (self._lowers[k] == "of" and k > 0 and self._lowers[k - 1] in _PLACE_NOUNS):
             k -= 1
-        prev = doc[k].lower_ if k >= 0 else ""
-        if prev in _LOCATIVE or prev in _PLACE_NOUNS or (prev == "of" and k > 0 and doc[k - 1].lower_ in _PLACE_NOUNS):
+        prev = self._lowers[k] if k >= 0 else ""
+        if prev in _LOCATIVE or prev in _PLACE_NOUNS or (prev == "of" and k > 0 and self._lowers[k - 1] in _PLACE_NOUNS):
             return None
         state = self.gaz.entries[entry.capital_of]
         return Mention(m.start, m.end, m.head_start, m.head_end, state.iri, state.label, state.type, m.surface, "metonym")
 
-    @staticmethod
-    def _of_phrase(doc: Doc, j: int, se: int, ents: dict[int, Span], state_at) -> tuple[int, str | None] | None:  # type: ignore[no-untyped-def]
+    def _of_phrase(self, doc: Doc, j: int, se: int, ents: dict[int, Span], state_at) -> tuple[int, str | None] | None:  # type: ignore[no-untyped-def]
         """ "of|for [the] [X's] ORG [(ACRONYM)]" or "to ORG" at ``j``: (end, the organisation for
         "of" and "for"; "to" names where an envoy is sent, not whom they serve).
 
         Returns ``None`` when no organisation follows."""
         k = j + 1
-        while k < se and doc[k].lower_ == "the":
+        while k < se and self._lowers[k] == "the":
             k += 1
         cue, k2 = state_at(k)
         if cue and k2 < se and k2 in ents:
@@ -598,31 +606,31 @@ class ActorLinker:
         if k not in ents or ents[k].label_ == "Person":
             return None
         end = ents[k].end
-        if end + 2 < se and doc[end].text == "(" and doc[end + 2].text == ")":
+        if end + 2 < se and self._texts[end] == "(" and self._texts[end + 2] == ")":
             end += 3
-        return end, (ents[k].id_ if doc[j].lower_ in ("of", "for") else None)
+        return end, (ents[k].id_ if self._lowers[j] in ("of", "for") else None)
 
     def _apposition(self, doc: Doc, person: Mention, i: int, se: int, ents, offices, state_at, positions) -> int:  # type: ignore[no-untyped-def]
         """ "X, Secretary of Y," / "X, then commander of Y" after a person: a position."""
-        if i >= se or doc[i].text != ",":
+        if i >= se or self._texts[i] != ",":
             return i
         j = i + 1
         status = "current"
-        while j < se and doc[j].lower_ in ("the", "a", "an", "its", "his", "her"):
+        while j < se and self._lowers[j] in ("the", "a", "an", "its", "his", "her"):
             j += 1
-        if j < se and doc[j].lower_ in _STATUS:
-            status = _STATUS[doc[j].lower_]
+        if j < se and self._lowers[j] in _STATUS:
+            status = _STATUS[self._lowers[j]]
             j += 1
         org, j2 = state_at(j)
         if org:
             j = j2
-        elif j + 1 < se and doc[j].is_lower and doc[j + 1].text in _POSSESSIVE:
+        elif j + 1 < se and self._lower_flags[j] and self._texts[j + 1] in _POSSESSIVE:
             # "X, the ministry's spokesman": the institution of that kind named last
             kinds = [self.gaz.entries[sp.id_] for st, sp in sorted(ents.items()) if sp.end <= person.start and sp.id_ in self.gaz.entries]
-            org = next((e.iri for e in reversed(kinds) if e.type != "Person" and doc[j].lower_ in e.label.lower().split()), None)
+            org = next((e.iri for e in reversed(kinds) if e.type != "Person" and self._lowers[j] in e.label.lower().split()), None)
             if org:
                 j += 2
-        while j < se and doc[j].lower_ in _TITLE_FILLER and (j + 1) not in offices and j not in offices:
+        while j < se and self._lowers[j] in _TITLE_FILLER and (j + 1) not in offices and j not in offices:
             j += 1
         if j not in offices:
             return i
@@ -630,11 +638,11 @@ class ActorLinker:
         j = end
         if j < se and (j in ents or self._name_run(doc, j, 5, se) > j):
             return i
-        if j < se and doc[j].lower_ in ("of", "to", "for"):
+        if j < se and self._lowers[j] in ("of", "to", "for"):
             parsed = self._of_phrase(doc, j, se, ents, state_at)
             if parsed is not None:
                 j, owner_of = parsed
                 org = owner_of or org
         if not self.gaz.offices[office].is_rank:
             positions.append(self._position(person, office, org or self._default_org(person.key, office), status, person.start, j))
-        return j + 1 if j < se and doc[j].text == "," else j
+        return j + 1 if j < se and self._texts[j] == "," else j

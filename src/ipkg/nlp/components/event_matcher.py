@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resources import ontology_dir, load_event_kinds, load_gazetteer, load_nominals, load_speech_verbs, load_triggers, Trigger
-from ..annotations import EventMention, Mention, doc_text, sentence_bounds
+from ..annotations import EventMention, Mention, doc_text, sentence_bounds, token_lowers
 from .anchored import AnchoredMatcher
 from .cleaner import junk_mask
 
@@ -530,6 +530,7 @@ class EventMatcher(ArgumentFinder):
         self._orphans: list[EventMention] = []
         out_spans: list[Span] = []
         text = doc_text(doc)
+        lowers = token_lowers(doc)
         first_seen: dict[str, int] = {}
         for first, end in sentence_bounds(doc):
             if end - first >= 8:
@@ -541,19 +542,19 @@ class EventMatcher(ArgumentFinder):
             sent = doc[s].sent
             if first_seen.get(" ".join(text[sent.start_char : sent.end_char].split()), sent.start) != sent.start:
                 continue
-            left = [t.lower_ for t in doc[max(sent.start, s - 3) : s]]
-            ordinal = any(t.lower_ in _ORDINAL for t in doc[max(sent.start, s - 7) : s])
+            left = lowers[max(sent.start, s - 3) : s]
+            ordinal = any(w in _ORDINAL for w in lowers[max(sent.start, s - 7) : s])
             if any(w in _NEGATION for w in left) or any(w in _IRREALIS and not (w == "to" and ordinal) for w in left[-2:]):
                 continue
-            if any(t.lower_ in ("if", "unless", "whether") for t in doc[sent.start : s]):
+            if any(w in ("if", "unless", "whether") for w in lowers[sent.start : s]):
                 continue
-            if any(t.lower_ in _IRREALIS_AFTER for t in doc[max(sent.start, s - 2) : min(sent.end, e + 8)]):
+            if any(w in _IRREALIS_AFTER for w in lowers[max(sent.start, s - 2) : min(sent.end, e + 8)]):
                 continue
-            if any(t.lower_ in _HEDGE_NOUNS for t in doc[max(sent.start, s - 5) : s]) and "of" in left:
+            if any(w in _HEDGE_NOUNS for w in lowers[max(sent.start, s - 5) : s]) and "of" in left:
                 continue
-            if self.kinds[by_span[(s, e)][0].kind].category == "strike" and any(t.lower_ in _MANY for t in doc[max(sent.start, s - 2) : e]):
+            if self.kinds[by_span[(s, e)][0].kind].category == "strike" and any(w in _MANY for w in lowers[max(sent.start, s - 2) : e]):
                 continue  # "has carried out several attacks": a pattern, not one happening
-            if self.kinds[by_span[(s, e)][0].kind].category == "statement" and any(t.lower_ in _HABITUAL for t in doc[max(sent.start, s - 4) : s]):
+            if self.kinds[by_span[(s, e)][0].kind].category == "statement" and any(w in _HABITUAL for w in lowers[max(sent.start, s - 4) : s]):
                 continue
             trig = self._pick(doc, by_span[(s, e)], s)
             self._kind_at = {s: trig.kind}
