@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 # Names looked up in ipkg.workflow (``Class.method`` for a method) and the phase each one's time
-# goes to. Names that a later version of workflow.py no longer has are skipped. SHACL, run beside
-# the explorer, counts only for the time the build waits for it.
+# goes to. Names that a later version of workflow.py no longer has are skipped. What runs beside
+# something else (TriG beside the store's load, SHACL beside the explorer) counts only for the
+# time the build waits for it.
 PHASES = {
     "iter_records": "read",
     "build_nlp": "pipeline load",
@@ -28,13 +29,12 @@ PHASES = {
     "merge_parts": "facts",
     "resolve": "resolve",
     "facts_to_nquads": "rdf",
-    "save_quads": "trig",
     "update_store": "oxigraph load",
     "write_store": "oxigraph load",
     "graph_to_actor_network": "explorer",
     "actor_network_to_pyvis": "explorer",
     "write_html": "explorer",
-    "Concurrent.result": "shacl (waited for)",
+    "Concurrent.result": "trig, shacl (waited for)",
 }
 GENERATORS = {"iter_records", "extract_facts"}
 
