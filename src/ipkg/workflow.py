@@ -365,17 +365,19 @@ def build(
         jobs=jobs,
     )
     trig = Concurrent(save_quads, quads, out, namespaces())  # beside Oxigraph's loader, which leaves Python's lock
-    if embedded:
-        if rebuild:
-            write_store([quads], folder)
+    try:
+        if embedded:
+            if rebuild:
+                write_store([quads], folder)
+            else:
+                update_store(quads, folder)
+            summary.store_path = str(folder)
+            view = OxigraphStore(folder, read_only=True)
         else:
-            update_store(quads, folder)
-        summary.store_path = str(folder)
-        view = OxigraphStore(folder, read_only=True)
-    else:
-        view = OxigraphStore()
-        view.load_quads(quads)
-    summary.graph_path = str(trig.result())
+            view = OxigraphStore()
+            view.load_quads(quads)
+    finally:
+        summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)

@@ -510,9 +510,12 @@ def iter_records(
     warning c.docx unsupported file type '.docx'; skipped (ipkg reads .txt, .md, .html, .htm)
     warning d.txt no text; skipped
     """
+    from ..facts.resolve import slugify  # not at import: facts imports ingest
+    from ..kg.mint import RESERVED_GRAPHS
+
     report = _reporter(problems)
     found = 0
-    ids: dict[str, str] = {}
+    ids = {slug: f"ipkg's graph {iri}" for slug, iri in RESERVED_GRAPHS.items()}
 
     def read(f: Path, defaults: dict[str, str] | None) -> TextRecord | None:
         try:
@@ -524,12 +527,6 @@ def iter_records(
             where = " after the front matter" if rec.offset else " in the HTML page" if rec.meta.get("format") == "html" else ""
             report(Problem(str(f), Warnings.W001.format(where=where), "warning"))
             return None
-        from ..facts.resolve import slugify  # not at import: facts imports ingest
-        from ..kg.mint import RESERVED_GRAPHS
-
-        if not ids:
-            ids.update({slug: f"ipkg's graph {iri}" for slug, iri in RESERVED_GRAPHS.items()})
-
         # Graph and document IRIs are made from the id's slug, so two ids with one slug
         # ("A b.txt", "a-b.txt"; two Persian file names, both "x") would merge two documents,
         # and "ontology.txt" would take the ontology's graph.
