@@ -10,7 +10,6 @@ the RDF are not cached: they are redone from all documents' facts on every build
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -134,7 +133,6 @@ class FactsCache:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        self._made = False
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -156,19 +154,12 @@ class FactsCache:
         Returns False, and leaves the folder as it was, if the entry could not be written (the
         cache only saves time, so a build does not fail for it).
         """
+        from ..kg.io import write_atomic
+
         data = {"format": FORMAT, "key": key, "facts": facts.to_dict()}
-        path = self._path(key)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # what prune() removes if a kill leaves it
         try:
-            if not self._made:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._made = True
-            with open(tmp, "wb") as fh:  # not flushed to disk: a torn entry reads as missing
-                fh.write(json.dumps(data, sort_keys=True).encode("ascii"))
-            os.replace(tmp, path)
+            write_atomic(self._path(key), json.dumps(data, sort_keys=True).encode("ascii"), durable=False)
         except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             return False
         return True
 

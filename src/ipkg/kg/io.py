@@ -26,19 +26,22 @@ def current_umask() -> int:
     return umask
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
     """Write ``data`` (bytes, or pieces of it written one after the other) to ``path`` through a temporary file and a rename.
 
-    The file is flushed to disk before the rename, so that after a crash the path holds the old
-    content or the new one."""
+    With ``durable``, the file is flushed to disk before the rename, so that after a crash the
+    path holds the old content or the new one; without it (for files whose readers check what
+    they read, such as cache entries) a crash may leave it truncated, but writing is many times
+    faster."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             for piece in [data] if isinstance(data, bytes) else data:
                 fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp's 0600 would hide a published page from a web server
         os.replace(tmp, path)
     except BaseException:
