@@ -15,8 +15,8 @@ named graph, the identifiers of the documents it describes. When graphs changed 
 
 The first set rests on how ipkg writes graphs: one named graph per document, with that document's
 mentions of events, their evidence and the document itself, so that the events a document's graph
-touches are the events whose rows name the document; and the actors' graph, which touches none. It is checked on every new graph (each event
-it reaches names its document, or has no rows). The rows are read whole instead when that check
+touches are the events whose rows name the document; and the actors' graph, which touches none.
+It is checked on every new graph (each event it reaches names its document, or has no rows). The rows are read whole instead when that check
 fails, when a graph that describes no document (the ontology) changed, when more than one graph in
 :data:`CHANGED_SHARE` changed or more than one event in :data:`EVENTS_SHARE` is touched, when the
 cache was written by other code or queries, and when the store has no digests (``--rebuild``). The

@@ -78,7 +78,7 @@ class NQuads:
         """
         distinct: set[bytes] = set()
         for name, chunk in self.graphs.items():
-            # a line ends with its graph's term; a literal holds no raw newline, so no literal ends so
+            # only a line's end is its graph's term and a newline: a literal holds no raw newline
             distinct.update(chunk.replace(f" {name} .\n".encode("utf-8"), b" .\n").split(b"\n"))
         distinct.discard(b"")
         lines = list(distinct)
