@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -51,9 +52,29 @@ class NQuads:
     (1, ['<urn:s> <urn:p> "o" <urn:g>'])
     """
 
-    def __init__(self, lines: Mapping[str, Iterable[str] | bytes], iris: Iterable[str]) -> None:
+    def __init__(self, lines: Mapping[str, Iterable[str] | bytes], iris: Iterable[str], digests: Mapping[str, str] | None = None) -> None:
         self.graphs: dict[str, bytes] = {g: lines[g] if isinstance(lines[g], bytes) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type,misc]
         self.iris = frozenset(iris)
+        self._digests: dict[str, str] = {g: d for g, d in (digests or {}).items() if g in self.graphs}
+
+    def digest(self, name: str) -> str:
+        """The SHA-256 (hex) of graph ``name``'s chunk: computed once, or given to the constructor
+        by a caller that already knows it (a chunk reused from an earlier build).
+
+        Examples
+        --------
+        >>> NQuads({"<urn:g>": []}, []).digest("<urn:g>")[:8]
+        'e3b0c442'
+        """
+        d = self._digests.get(name)
+        if d is None:
+            d = self._digests[name] = hashlib.sha256(self.graphs[name]).hexdigest()
+        return d
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """:meth:`digest` of every graph, in the graphs' order."""
+        return {name: self.digest(name) for name in self.graphs}
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad]) -> NQuads:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -274,7 +273,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     100
     """
     folder = Path(folder)
-    digests = {name: hashlib.sha256(chunk).hexdigest() for name, chunk in quads.graphs.items()}
+    digests = quads.digests
     live = folder.resolve() if folder.is_symlink() else None
     before = store_digests(folder) if live is not None else None
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
