@@ -22,7 +22,7 @@ from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.chunks import GraphChunks, chunks_fingerprint
-from .kg.io import save_quads
+from .kg.io import save_quads, trig_prefixes
 from .kg.quads import NQuads, quads_to_dataset
 from .kg.validate import validate
 from .nlp.pipeline import build_nlp, process
@@ -371,7 +371,7 @@ def build(
     )
     # beside Oxigraph's loader, which leaves Python's lock
     trig = Concurrent(save_quads, quads, out, ns)
-    kept = Concurrent(chunks.save, ns) if chunks is not None else None
+    kept = Concurrent(lambda: chunks.save(trig_prefixes(ns, quads.iris))) if chunks is not None else None
     try:
         if embedded:
             if rebuild:
