@@ -33,7 +33,7 @@ from .viz.network import actor_network_to_pyvis, write_html
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
-PROJECTION_CACHE = "projection.json"
+PROJECTION_CACHE = "projection.rows"
 """The explorer's projection rows, kept in the cache folder (see :mod:`ipkg.analysis.rowcache`)."""
 
 PARALLEL_MIN_CHARS = 400_000
