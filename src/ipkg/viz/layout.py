@@ -50,7 +50,8 @@ def explorer_layout(G: nx.Graph, *, seed: int = 0, pivots: int = 40) -> dict[Has
     U = nx.Graph()
     U.add_nodes_from(G)
     # each pair once (a pair of actors has tens of events between them), in the order first met: U is the same
-    U.add_edges_from(dict.fromkeys((u, v) for u, v in G.edges() if u != v))
+    # (read from the adjacency, which holds each pair once, not from the edges, one per event)
+    U.add_edges_from((u, v) for u, nbrs in G.adjacency() for v in nbrs if u != v)
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(U)), key=lambda c: (-len(c), str(c[0])))
     placed: list[tuple[list[Hashable], np.ndarray]] = []
     for nodes in comps:
