@@ -119,3 +119,16 @@ def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and "graph-documents" not in queries
+
+
+def test_rowcache_graph_reads_finds_the_triples_rows_read(tmp_path):
+    from rdflib import URIRef
+
+    from ipkg.kg.mint import ACTORS_GRAPH
+    from ipkg.store import OxigraphStore
+
+    _write(tmp_path / "oxigraph", DOCS)
+    store = OxigraphStore(tmp_path / "oxigraph", read_only=True)
+    names = project._Names(store.namespace_manager)
+    assert project._select(store, "graph-reads", names, g=URIRef(ACTORS_GRAPH)) == []
+    assert len(project._select(store, "graph-reads", names, g=URIRef("https://w3id.org/ipkg/id/graph/d1"))) == 1
