@@ -34,7 +34,7 @@ from .viz.network import actor_network_to_pyvis, write_html
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
-PROJECTION_CACHE = "projection.json"
+PROJECTION_CACHE = "projection.rows"
 """The explorer's projection rows, kept in the cache folder (see :mod:`ipkg.analysis.rowcache`)."""
 
 PARALLEL_MIN_CHARS = 400_000
@@ -393,10 +393,11 @@ def build(
     summary.triples = view.default_size()
     shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
     network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
-    summary.violations = shacl.result().violations
-    view.close()
+    # the page too is made while SHACL runs (at 10^4 documents ~5 s, the explorer ~2 s)
     net = actor_network_to_pyvis(network, aliases=actor_names(network))
     summary.html_path = str(write_html(net, out / "graph.html"))
+    summary.violations = shacl.result().violations
+    view.close()
     return summary
 
 
