@@ -384,9 +384,11 @@ def build(
             view = OxigraphStore()
             view.load_quads(quads)
     finally:
-        summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
-        if kept is not None:
-            kept.result()
+        try:
+            summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
+        finally:
+            if kept is not None:
+                kept.result()
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
