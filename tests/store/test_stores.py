@@ -130,3 +130,80 @@ def test_stores_a_failed_write_leaves_the_live_store(tmp_path, seed_build):
     assert len(OxigraphStore(folder, read_only=True)) == n
     assert len([p for p in tmp_path.iterdir() if p.name.startswith(".oxigraph-")]) == 1
 
+
+
+def _contents(folder):
+    """Named quads, default graph, page index and graph names of the store at ``folder``, as text."""
+    import pyoxigraph as ox
+
+    from ipkg.store import pageindex
+
+    store = OxigraphStore(folder, read_only=True).oxigraph
+    named, default, index = set(), set(), set()
+    for q in store:
+        (default if isinstance(q.graph_name, ox.DefaultGraph) else index if q.graph_name == pageindex.GRAPH else named).add(str(q))
+    return named, default, index, {str(g) for g in store.named_graphs()}
+
+
+def _edit(quads, how):
+    """Seed quads before and after an edit ``how`` of two document graphs."""
+    import pyoxigraph as ox
+
+    graphs = {}
+    for q in quads:
+        graphs.setdefault(q.graph_name, []).append(q)
+    docs = sorted((g for g in graphs if "/document/" in str(g) or "/doc/" in str(g)), key=str)[:2] or sorted(graphs, key=str)[:2]
+    d, e = docs
+    p = ox.NamedNode("urn:p")
+    base = {g: list(qs) for g, qs in graphs.items()}
+    shared = base[d][:3]
+    base[e] = base[e] + [ox.Quad(q.subject, q.predicate, q.object, e) for q in shared]
+    after = {g: list(qs) for g, qs in base.items()}
+    if how == "loses triples another graph states":
+        after[d] = [q for q in after[d] if q not in shared[:2]][:-1]
+    elif how == "graph removed":
+        del after[d]
+    elif how == "triple moved between graphs":
+        moved = after[d][-1]
+        after[d] = after[d][:-1]
+        after[e] = after[e] + [ox.Quad(moved.subject, moved.predicate, moved.object, e)]
+    elif how == "graph added":
+        after[ox.NamedNode("urn:new")] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("urn:new")) for q in after[d][:5]] + [
+            ox.Quad(ox.NamedNode("urn:s"), p, ox.Literal("new"), ox.NamedNode("urn:new"))
+        ]
+    flat = lambda gs: [q for qs in gs.values() for q in qs]  # noqa: E731
+    return flat(base), flat(after)
+
+
+@pytest.mark.parametrize("how", ["loses triples another graph states", "graph removed", "triple moved between graphs", "graph added"])
+def test_stores_update_store_patch_equals_a_fresh_store(tmp_path, seed_graph, how, monkeypatch):
+    """A patch writes only the triples that changed; the store then holds what a fresh store of the
+    same quads holds: named quads, default graph (the union), page index and graph names."""
+    from ipkg.kg.quads import NQuads, dataset_quads
+    from ipkg.store import oxigraph, update_store
+
+    monkeypatch.setattr(oxigraph, "PATCH_SHARE", 1)  # patch however many graphs change
+    base, after = _edit(dataset_quads(seed_graph), how)
+    folder = tmp_path / STORE_DIR
+    assert update_store(NQuads.from_quads(base), folder) is None
+    assert update_store(NQuads.from_quads(after), folder) == (2 if how == "triple moved between graphs" else 1)
+    fresh = write_store([NQuads.from_quads(after)], tmp_path / "fresh")
+    assert _contents(folder) == _contents(fresh)
+    assert _contents(folder)[2]  # the page index is there, and current
+    assert OxigraphStore(folder, read_only=True).page_index
+
+
+def test_stores_replace_graphs_reads_text_written_otherwise_as_the_same_triples():
+    """A graph's N-Quads text need not be written as Oxigraph writes it: a triple spelled another
+    way is the same triple, neither removed nor added."""
+    import pyoxigraph as ox
+
+    g = ox.NamedNode("urn:g")
+    s, p = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
+    store = OxigraphStore()
+    store.load_quads([ox.Quad(s, p, ox.Literal("café"), g), ox.Quad(s, p, ox.Literal("x"), g)])
+    text = b'<urn:s> <urn:p> "caf\\u00E9"^^<http://www.w3.org/2001/XMLSchema#string> <urn:g> .\n<urn:s> <urn:p> "y" <urn:g> .\n'
+    changed = store.replace_graphs({g: text})
+    assert {str(t) for t in changed} == {'<urn:s> <urn:p> "x"', '<urn:s> <urn:p> "y"'}
+    assert {str(q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())} == {'"café"', '"y"'}
+    assert {str(q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, g)} == {'"café"', '"y"'}

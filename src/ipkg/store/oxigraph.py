@@ -123,24 +123,68 @@ class OxigraphStore(Store):
         self._store.bulk_extend(quads)
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad]]) -> None:
-        """Replace each named graph of ``graphs`` with its quads (none: the graph is removed), and
-        keep the default graph (the union) and the page index in step."""
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode | ox.BlankNode, Iterable[ox.Quad] | bytes]) -> set[ox.Triple]:
+        """Make each named graph of ``graphs`` hold exactly the given quads (none: the graph is
+        removed), and keep the default graph (the union) and the page index in step.
+
+        A graph is given as quads or as its N-Quads text (a chunk of :class:`~ipkg.kg.quads.NQuads`).
+        Only the difference is written: the triples a graph loses and those it gains. Of those,
+        a triple enters the default graph if it was not there yet, and leaves it if no named graph
+        states it any longer; the page index is updated for the triples that entered or left.
+
+        Returns
+        -------
+        set of Triple
+            The triples that entered or left the default graph.
+
+        Examples
+        --------
+        >>> t = lambda s: ox.Triple(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"))
+        >>> g, h = ox.NamedNode("urn:g"), ox.NamedNode("urn:h")
+        >>> store = OxigraphStore()
+        >>> store.load_quads([ox.Quad(*t("urn:a"), g), ox.Quad(*t("urn:b"), g), ox.Quad(*t("urn:b"), h)])
+        >>> sorted(x.subject.value for x in store.replace_graphs({g: [ox.Quad(*t("urn:c"), g)]}))
+        ['urn:a', 'urn:c']
+        >>> len(store), store.default_size()
+        (2, 2)
+        """
         default = ox.DefaultGraph()
-        dropped: set[ox.Triple] = set()
-        changed: set[ox.Triple] = set()
+        gone: set[ox.Triple] = set()
+        new: set[ox.Triple] = set()
         for name, quads in graphs.items():
-            dropped.update(ox.Triple(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, name))
-            self._store.remove_graph(name)
-            quads = list(quads)
-            union = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
-            changed.update(ox.Triple(q.subject, q.predicate, q.object) for q in union if q not in self._store)
-            self._store.extend([*quads, *union])
-        for t in dropped:
-            if all(isinstance(q.graph_name, ox.DefaultGraph) for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+            removed, added, empty = self._graph_diff(name, quads)
+            gone |= removed
+            new |= added
+            if empty:
+                self._store.remove_graph(name)
+                continue
+            for t in removed:
+                self._store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
+            self._store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in added])
+        changed = {t for t in new if ox.Quad(t.subject, t.predicate, t.object, default) not in self._store}
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in changed)
+        for t in gone - new:
+            if not any(not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != pageindex.GRAPH for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
                 self._store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
                 changed.add(t)
         pageindex.update(self._store, changed)
+        return changed
+
+    def _graph_diff(self, name: ox.NamedNode | ox.BlankNode, quads: Iterable[ox.Quad] | bytes) -> tuple[set[ox.Triple], set[ox.Triple], bool]:
+        """The triples graph ``name`` loses and those it gains when it comes to hold ``quads``, and whether it then holds none."""
+        old = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        if isinstance(quads, bytes):
+            # The graph's term ends each line (a literal holds no raw newline). A triple written
+            # alike on both sides is left out before anything is parsed.
+            before = set(old.split(b"\n"))
+            after = set(quads.replace(f" {name} .\n".encode("utf-8"), b" .\n").split(b"\n"))
+            after.discard(b"")
+            removed = _triples(b"\n".join(before - after))
+            added = _triples(b"\n".join(after - before))
+            return removed - added, added - removed, not after
+        before_t = _triples(old)
+        after_t = {q.triple for q in quads}
+        return before_t - after_t, after_t - before_t, not after_t
 
     def query(self, text: str, bindings: Bindings | None = None) -> Result:
         try:
@@ -165,6 +209,10 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         self._store = ox.Store()
+
+
+def _triples(text: bytes) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
 
 
 def _to_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:
@@ -281,7 +329,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
         return None
     if changed:
-        graphs = {_graph_name(n): ox.parse(quads.graphs.get(n, b""), format=ox.RdfFormat.N_QUADS) for n in changed}
+        graphs = {_graph_name(n): quads.graphs.get(n, b"") for n in changed}
         _swap_in(folder, lambda store: store.replace_graphs(graphs), copy_of=live, digests=digests)
     return len(changed)
 
