@@ -35,6 +35,8 @@ __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
 PROJECTION_CACHE = "projection.json"
 """The explorer's projection rows, kept in the cache folder (see :mod:`ipkg.analysis.rowcache`)."""
+TRIG_INDEX = "trig.json"
+"""Where each graph's block is in graph.trig, kept in the cache folder (see :func:`ipkg.kg.io.save_quads`)."""
 
 PARALLEL_MIN_CHARS = 400_000
 """Less text than this is processed in one process: starting a second one would cost more than it saves."""
@@ -364,7 +366,7 @@ def build(
         rebuild=rebuild,
         jobs=jobs,
     )
-    trig = Concurrent(save_quads, quads, out, namespaces())  # beside Oxigraph's loader, which leaves Python's lock
+    trig = Concurrent(save_quads, quads, out, namespaces(), out / CACHE_DIR / TRIG_INDEX if cache else None)  # beside Oxigraph's loader, which leaves Python's lock
     try:
         if embedded:
             if rebuild:
