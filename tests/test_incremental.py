@@ -1,5 +1,7 @@
 """Incremental builds: unchanged documents come from ``out/cache``, and the output is the same bytes as a full build's."""
 
+import pathlib
+import pickle
 import shutil
 
 import pytest
@@ -82,7 +84,7 @@ def test_incremental_removing_a_document_keeps_the_event_of_the_other(nlp, tmp_p
     assert (out / "graph.trig").read_bytes() == _trig([docs], fresh, nlp, cache=False)[0]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "binary", "wrong-shape", "wrong-key", "empty", "directory"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "binary", "wrong-shape", "wrong-key", "empty", "directory", "foreign-class"])
 def test_incremental_corrupt_entry_is_reprocessed(nlp, tmp_path, damage):
     docs, out = tmp_path / "docs", tmp_path / "out"
     docs.mkdir()
@@ -91,19 +93,22 @@ def test_incremental_corrupt_entry_is_reprocessed(nlp, tmp_path, damage):
     before, _ = _trig([docs], out, nlp)
     entries = sorted((out / CACHE_DIR).iterdir())
     victim, other = entries
-    text = victim.read_text()
+    data = victim.read_bytes()
+    planted = tmp_path / "planted"
     if damage == "truncated":
-        victim.write_text(text[: len(text) // 2])
+        victim.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
-        victim.write_text("not json {")
+        victim.write_bytes(b"not a pickle {")
     elif damage == "binary":
         victim.write_bytes(bytes(range(256)))
     elif damage == "wrong-shape":
-        victim.write_text('{"format": 1, "key": "%s", "facts": {"doc_id": 3}}' % victim.stem)
+        victim.write_bytes(pickle.dumps((2, victim.stem, {"doc_id": 3})))
     elif damage == "wrong-key":
-        victim.write_text(other.read_text())
+        victim.write_bytes(other.read_bytes())
     elif damage == "empty":
-        victim.write_text("")
+        victim.write_bytes(b"")
+    elif damage == "foreign-class":  # a pickle planted to run code: refused, not run
+        victim.write_bytes(pickle.dumps((2, victim.stem, _Planted(str(planted)))))
     else:
         victim.unlink()
         victim.mkdir()
@@ -115,6 +120,17 @@ def test_incremental_corrupt_entry_is_reprocessed(nlp, tmp_path, damage):
     else:
         trig, summary = _trig([docs], out, nlp)
         assert (summary.processed, summary.from_cache) == (1, 1) and trig == before
+    assert not planted.exists()
+
+
+class _Planted:
+    """Unpickled by a plain unpickler, it would write a file (as a planted pickle would run a command)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (pathlib.Path(self.path),))
 
 
 def test_incremental_rebuild_and_no_cache(nlp, tmp_path):
@@ -195,7 +211,7 @@ def test_incremental_a_build_that_fails_midway_keeps_the_documents_it_finished(t
     cache = tmp_path / "cache"
     with pytest.raises(RuntimeError, match="stopped on purpose"):
         build_graph([docs], nlp=nlp, cache=cache, jobs=1)
-    assert len(list(cache.glob("*.json"))) == 3
+    assert len(list(cache.glob("*.pickle"))) == 3
     (docs / "9-last.txt").write_text(VISIT, encoding="utf-8")
     _, summary = build_graph([docs], nlp=nlp, cache=cache, jobs=1)
     assert (summary.documents, summary.processed, summary.from_cache) == (4, 1, 3)

@@ -21,6 +21,7 @@ from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
+from .kg.chunks import GraphChunks, chunks_fingerprint
 from .kg.io import save_quads
 from .kg.quads import NQuads, quads_to_dataset
 from .kg.validate import validate
@@ -175,6 +176,7 @@ def _build(
     cache: str | Path | None = None,
     rebuild: bool = False,
     jobs: int | None = None,
+    chunks: GraphChunks | None = None,
 ) -> tuple[NQuads, BuildSummary]:
     """What :func:`build_graph` and :func:`build` share: the graph as N-Quads text (see
     :class:`ipkg.kg.quads.NQuads`), which takes a fraction of the time and memory of an rdflib
@@ -216,7 +218,7 @@ def _build(
     if store is not None:
         store.prune(keep=set(keys.values()))
     resolved = resolve(docs)
-    quads = facts_to_nquads(resolved)
+    quads = facts_to_nquads(resolved, chunks=chunks, keys=keys)
     kinds = load_event_kinds()
     summary = BuildSummary(
         documents=len(docs),
@@ -355,6 +357,8 @@ def build(
     """
     out = Path(out)
     folder = out / STORE_DIR
+    ns = namespaces()
+    chunks = GraphChunks(out / CACHE_DIR, chunks_fingerprint(ns), reuse=not rebuild) if cache else None
     quads, summary = _build(
         paths,
         config=config,
@@ -365,8 +369,11 @@ def build(
         cache=out / CACHE_DIR if cache else None,
         rebuild=rebuild,
         jobs=jobs,
+        chunks=chunks,
     )
-    trig = Concurrent(save_quads, quads, out, namespaces(), out / CACHE_DIR / TRIG_INDEX if cache else None)  # beside Oxigraph's loader, which leaves Python's lock
+    # beside Oxigraph's loader, which leaves Python's lock
+    trig = Concurrent(save_quads, quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None)
+    kept = Concurrent(chunks.save, ns) if chunks is not None else None
     try:
         if embedded:
             if rebuild:
@@ -380,6 +387,8 @@ def build(
             view.load_quads(quads)
     finally:
         summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
+        if kept is not None:
+            kept.result()
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)

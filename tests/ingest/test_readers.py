@@ -58,3 +58,31 @@ def test_readers_seeds_are_unchanged_copies():
 def test_readers_no_documents_is_an_error(tmp_path):
     with pytest.raises(IpkgError, match="No input documents"):
         list(iter_records([tmp_path]))
+
+
+def _script_by_count(text):
+    """dominant_script's rule, counted letter by letter: the most frequent script unless Latin has
+    at least half of the letters (ties go to the script seen first)."""
+    import unicodedata
+    from collections import Counter
+
+    scripts = Counter()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts["LATIN" if ch.isascii() else (name.split(" ", 1)[0] if name else "UNKNOWN")] += 1
+    if not scripts:
+        return ""
+    top, _ = scripts.most_common(1)[0]
+    if top == "LATIN" or scripts["LATIN"] * 2 >= sum(scripts.values()):
+        return ""
+    return "CJK" if top == "CJK" else top.title()
+
+
+@pytest.mark.parametrize("latin", [0, 1, 5, 9, 10, 11, 20])
+@pytest.mark.parametrize("other", ["ا", "ب ", "é", "—", "Ж", "中", "ایران، "])
+def test_dominant_script_agrees_with_counting_letters(latin, other):
+    from ipkg.ingest.readers import dominant_script
+
+    for text in ("a" * latin + other * 10, other * 10 + "a" * latin, ("a" + other) * latin + other):
+        assert dominant_script(text) == _script_by_count(text), text

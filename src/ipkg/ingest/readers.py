@@ -242,9 +242,12 @@ def dominant_script(text: str, sample: int = 20_000) -> str:
     head = text[:sample]
     if head.isascii():
         return ""
+    ascii_ = head.encode("ascii", "ignore")
+    latin = len(ascii_.translate(None, _NOT_ASCII_LETTERS))
+    if latin >= len(head) - len(ascii_):  # no more letters of other scripts than there are non-ASCII characters
+        return ""
     scripts: Counter[str] = Counter()
     first_latin = _ASCII_LETTER.search(head)
-    latin = len(head.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
     for m in _NON_ASCII.finditer(head):
         ch = m.group()
         if ch.isalpha():

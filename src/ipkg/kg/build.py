@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from ..facts.model import DocumentFacts, Evidence, FigureFact, PositionFact, QuoteFact
 from ..facts.resolve import Resolved, ResolvedActor, ResolvedEvent
 from ..resources import load_event_kinds, ontology_dir
+from .chunks import Chunk, GraphChunks
 from .mint import ACTORS_GRAPH, ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
 from .namespace import IPKG, IPKGID
 from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox, sorted_chunk
@@ -147,13 +149,20 @@ def namespaces() -> dict[str, str]:
     return {**ontology_quads()[1], **ours}
 
 
-def facts_to_nquads(resolved: Resolved) -> NQuads:
+def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, keys: Mapping[str, str] | None = None) -> NQuads:
     """Write resolved facts as RDF: N-Quads text per named graph (see :class:`ipkg.kg.quads.NQuads`).
 
     Parameters
     ----------
     resolved : Resolved
         The output of :func:`ipkg.facts.resolve`.
+    chunks : GraphChunks, optional
+        The graphs of an earlier build (:class:`ipkg.kg.chunks.GraphChunks`): a document's graph
+        whose inputs are unchanged is taken from there instead of being written again, and those
+        written are put there. Used with ``keys``.
+    keys : mapping of str to str, optional
+        Document id -> the key its facts are cached under (:func:`ipkg.facts.cache.record_key`),
+        which names the facts; documents without one are always written.
 
     Returns
     -------
@@ -199,20 +208,37 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
             out.put(g, _actor_heads(out, key, resolved.actors[key]))
         out.finish(g)
     names = lambda iris: ", ".join(resolved.actors[i].label for i in iris)  # noqa: E731
+    digests: dict[str, str] = {}
+    tokens: dict[int, str] = {}
     event_heads: dict[int, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
 
+    reused: dict[str, Chunk] = {}
     for d in resolved.documents:
+        mentions = mentions_of.get(d.doc_id, ())
+        for ev, _ in mentions:
+            if ev.iri not in labels:  # events that share an IRI share the first one's label
+                labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
+        facts_key = keys.get(d.doc_id) if chunks is not None and keys is not None else None
+        if facts_key is not None:
+            for ev, _ in mentions:
+                if id(ev) not in tokens:
+                    tokens[id(ev)] = repr((ev.iri, labels[ev.iri], ev.kind, ev.actors, ev.targets, ev.place, ev.date, ev.end_date, ev.casualties, ev.denies))
+            signature = _signature(facts_key, d.doc_id, resolved, actors_of.get(d.doc_id, ()), mentions, tokens, positions_of.get(d.doc_id, ()), quotes_of.get(d.doc_id, ()))
+            name = str(ox.NamedNode(str(graph_iri(d.doc_id))))
+            hit = chunks.get(name, signature)  # type: ignore[union-attr]
+            if hit is not None:
+                reused[name] = hit
+                out.iris.add(str(graph_iri(d.doc_id)))
+                continue
         g = out.graph(graph_iri(d.doc_id))
         _document(out, g, d)
         for key in actors_of.get(d.doc_id, ()):
             node = out.iri[key]
             for surface in resolved.actors[key].aliases.get(d.doc_id, ()):
                 out.add(g, node, _SKOS.altLabel, _literal(surface, "en"))
-        for ev, m in mentions_of.get(d.doc_id, ()):
+        for ev, m in mentions:
             if id(ev) not in event_heads:
-                if ev.iri not in labels:  # events that share an IRI share the first one's label
-                    labels[ev.iri] = _literal(f"{kinds[ev.kind].label}: {names(ev.actors)} → {names(ev.targets)}" + (f" ({ev.date})" if ev.date else ""))
                 event_heads[id(ev)] = _event_heads(out, ev, kinds[ev.kind], labels[ev.iri])
             out.put(g, event_heads[id(ev)])
             out.add(g, out.iri[ev.iri], _IPKG.evidence, out.evidence(g, m.evidence))
@@ -223,7 +249,35 @@ def facts_to_nquads(resolved: Resolved) -> NQuads:
         for f in figures_of.get(d.doc_id, ()):
             _figure(out, g, f)
         out.finish(g)
-    return NQuads(out.chunks, out.iris)
+        if facts_key is not None:
+            chunks.put(g, signature, out.chunks[g], digests.setdefault(g, hashlib.sha256(out.chunks[g]).hexdigest()))  # type: ignore[union-attr]
+    for name, hit in reused.items():
+        out.chunks[name] = hit.data
+        digests[name] = hit.digest
+        out.iris.update(hit.witnesses)
+    return NQuads(out.chunks, out.iris, digests)
+
+
+def _signature(
+    key: str,
+    doc_id: str,
+    resolved: Resolved,
+    actors: Iterable[str],
+    mentions: Iterable[tuple[ResolvedEvent, Any]],
+    tokens: Mapping[int, str],
+    positions: Iterable[tuple[str, PositionFact]],
+    quotes: Iterable[tuple[str, QuoteFact]],
+) -> str:
+    """A digest of everything a document's graph is written from: its facts (``key``) and what
+    resolution made of them (``tokens`` holds each event's, by ``id``)."""
+    parts = [key, doc_id]
+    for a in sorted(actors):
+        names = resolved.actors[a].aliases.get(doc_id, ())
+        parts += [a, *(names if len(names) < 2 else sorted(names)), "\x1e"]
+    parts += [f"{tokens[id(ev)]}@{m.evidence.start}-{m.evidence.end}" for ev, m in mentions]
+    parts += [f"{person}={resolved.actors[person].label}" for person, _ in positions]
+    parts += [speaker for speaker, _ in quotes]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _document(out: _Lines, g: str, d: DocumentFacts) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,7 +16,7 @@ from ..errors import Errors, IpkgError
 from .build import new_dataset
 from .quads import NQuads, batches, dataset_quads
 
-__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "save_quads", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
 TRIG_INDEX_FORMAT = 1
@@ -101,15 +101,8 @@ def _copy_range(src: FileRange, dst: int) -> None:
         left -= n
 
 
-def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[str, str]:
-    """The ``namespaces`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
-
-    Examples
-    --------
-    >>> trig_prefixes({"id": "https://w3id.org/ipkg/id/", "actor": "https://w3id.org/ipkg/id/actor/"},
-    ...               ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
-    {'actor': 'https://w3id.org/ipkg/id/actor/'}
-    """
+def _prefixer(namespaces: Mapping[str, str]) -> Callable[[str], tuple[str, str] | None]:
+    """A function giving the (prefix, namespace) of ``namespaces`` that turns an IRI into a plain local name (no ``/`` or ``#`` left), or None."""
     by_ns: dict[str, str] = {}
     for prefix, ns in namespaces.items():
         if prefix:
@@ -117,19 +110,51 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     # Only a namespace that ends where an IRI's last "/" or "#" does can leave a plain local name,
     # unless it ends inside that local name (few do): those are tried one by one.
     inner = sorted((ns for ns in by_ns if not ns.endswith(("/", "#"))), key=len, reverse=True)
-    used: dict[str, str] = {}
-    stems: set[str] = set()
-    for iri in iris:
+
+    def prefix_of(iri: str) -> tuple[str, str] | None:
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         longer = next((ns for ns in inner if len(ns) >= cut and iri.startswith(ns)), None) if inner else None
         if longer is not None:
-            if len(longer) < len(iri):
-                used[by_ns[longer]] = longer
-        elif cut < len(iri):
-            stems.add(iri[:cut])
-    for stem in stems & by_ns.keys():
-        used[by_ns[stem]] = stem
+            return (by_ns[longer], longer) if len(longer) < len(iri) else None
+        stem = iri[:cut]
+        return (by_ns[stem], stem) if cut < len(iri) and stem in by_ns else None
+
+    return prefix_of
+
+
+def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[str, str]:
+    """The ``namespaces`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
+
+    Each IRI counts on its own, so the prefixes of a union of IRI sets are the union of their
+    prefixes (see :func:`prefix_witnesses`).
+
+    Examples
+    --------
+    >>> trig_prefixes({"id": "https://w3id.org/ipkg/id/", "actor": "https://w3id.org/ipkg/id/actor/"},
+    ...               ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
+    {'actor': 'https://w3id.org/ipkg/id/actor/'}
+    """
+    prefix_of = _prefixer(namespaces)
+    used = dict(p for p in map(prefix_of, set(iris)) if p is not None)
     return dict(sorted(used.items()))
+
+
+def prefix_witnesses(namespaces: Mapping[str, str], iris: Iterable[str]) -> tuple[str, ...]:
+    """Of ``iris``, the first that gives each prefix: ``trig_prefixes`` of them is ``trig_prefixes`` of all.
+
+    Examples
+    --------
+    >>> prefix_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"},
+    ...                  ["https://w3id.org/ipkg/id/actor/iran", "urn:x", "https://w3id.org/ipkg/id/actor/oman"])
+    ('https://w3id.org/ipkg/id/actor/iran',)
+    """
+    prefix_of = _prefixer(namespaces)
+    first: dict[str, str] = {}
+    for iri in iris:
+        p = prefix_of(iri)
+        if p is not None:
+            first.setdefault(p[0], iri)
+    return tuple(first.values())
 
 
 def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str], index: str | Path | None = None) -> Path:

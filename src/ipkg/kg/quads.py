@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["NQuads", "batches", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "quads_to_dataset", "union_graph"]
+__all__ = ["NQuads", "batches", "chunk_iris", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "quads_to_dataset", "union_graph"]
 
 _XSD_STRING = str(XSD.string)
 
@@ -134,6 +135,23 @@ def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
             batch, n = [], 0
     if batch:
         yield b"".join(batch)
+
+
+_LINE_IRIS = re.compile(rb"^(?:<([^>]*)>|_:\S+) <([^>]*)> (?:<([^>]*)>)?", re.MULTILINE)
+
+
+def chunk_iris(chunk: bytes) -> list[str]:
+    """The IRIs a chunk's lines use as subject, predicate or object (not as datatype or graph), each once, in order.
+
+    Examples
+    --------
+    >>> chunk_iris(b'<urn:s> <urn:p> "1"^^<urn:int> <urn:g> .\\n<urn:s> <urn:q> <urn:o> <urn:g> .\\n')
+    ['urn:s', 'urn:p', 'urn:q', 'urn:o']
+    """
+    seen: dict[bytes, None] = {}
+    for groups in _LINE_IRIS.findall(chunk):
+        seen.update(dict.fromkeys(g for g in groups if g))
+    return [iri.decode("utf-8") for iri in seen]
 
 
 def sorted_chunk(lines: Iterable[str]) -> bytes:
