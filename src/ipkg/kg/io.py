@@ -14,7 +14,7 @@ from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
-from .quads import NQuads, batches, dataset_quads
+from .quads import NQuads, dataset_quads
 
 __all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
 
@@ -271,7 +271,7 @@ class _Unsplittable(Exception):
 
 def _trig_pieces(
     quads: NQuads,
-    prefixes: Mapping[str, str],
+    prefixes: dict[str, str],
     old_fd: int | None = None,
     old: Mapping[str, list[Any]] | None = None,
     written: dict[str, list[Any]] | None = None,
