@@ -162,3 +162,10 @@ def test_io_write_without_index_is_unchanged(tmp_path):
     data = save_quads(quads, tmp_path, NS).read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_FILE]
     assert data == ox.serialize(ox.parse(b"".join(quads.graphs.values()), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes={"u": "urn:x:"})
+
+
+def test_io_index_that_cannot_be_written_does_not_stop_the_write(tmp_path):
+    (tmp_path / "cache").write_text("a file where the index's folder should be")
+    quads = _quads(_graphs(5))
+    assert save_quads(quads, tmp_path / "out", NS, tmp_path / "cache" / "trig.json").read_bytes() == _plain(quads, tmp_path)
+    assert save_quads(quads, tmp_path / "out", NS, tmp_path / "cache" / "trig.json").read_bytes() == _plain(quads, tmp_path)

@@ -223,11 +223,14 @@ def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]
     finally:
         if old_fd is not None:
             os.close(old_fd)
-    if written is None:
-        index.unlink(missing_ok=True)
-    else:
-        record = {"format": TRIG_INDEX_FORMAT, "oxigraph": ox.__version__, "file": _identity(path.stat()), "prefixes": prefixes, "graphs": written}
-        write_atomic(index, json.dumps(record, separators=(",", ":")).encode("utf-8"), durable=False)
+    try:
+        if written is None:
+            index.unlink(missing_ok=True)
+        else:
+            record = {"format": TRIG_INDEX_FORMAT, "oxigraph": ox.__version__, "file": _identity(path.stat()), "prefixes": prefixes, "graphs": written}
+            write_atomic(index, json.dumps(record, separators=(",", ":")).encode("utf-8"), durable=False)
+    except OSError:  # an index that cannot be written costs the next write its head start, no more
+        pass
     return path
 
 
