@@ -1,7 +1,5 @@
 """The row cache of graph_to_actor_network: a store ``ipkg build`` updated gives the network a fresh read gives."""
 
-import json
-
 import pytest
 
 from ipkg.analysis import graph_to_actor_network, project, rowcache
@@ -96,7 +94,7 @@ def test_rowcache_follows_added_changed_and_removed_documents(tmp_path, queries)
 
 
 def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
-    from ipkg.store import write_store
+    from ipkg.store import OxigraphStore, write_store
     from ipkg.facts import resolve
     from ipkg.kg.build import facts_to_nquads
 
@@ -104,15 +102,16 @@ def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
     _write(store, DOCS)
     _same(store, cache)
     # a changed graph that described no document, as the ontology, may have touched any event
-    data = json.loads(cache.read_text())
+    key = rowcache._fingerprint(project._Names(OxigraphStore(store, read_only=True).namespace_manager))
+    data = rowcache._read(cache, key)
     data["graph_docs"].pop("<https://w3id.org/ipkg/id/graph/d4>")
-    cache.write_text(json.dumps(data))
+    cache.write_bytes(b"".join(rowcache._encode(data)))
     _write(store, {**DOCS, "d4": [("condemn", ["iran"], ["israel"], "2025-06")]})
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and "graph-events" not in queries
     # a cache of other code, or a store without digests (written whole), is not used
-    cache.write_text(cache.read_text().replace('"key":"', '"key":"x'))
+    cache.write_bytes(cache.read_bytes().replace(b'"key":"', b'"key":"x', 1))
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and queries.count("edges") == 2
@@ -120,3 +119,16 @@ def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and "graph-documents" not in queries
+
+
+def test_rowcache_graph_reads_finds_the_triples_rows_read(tmp_path):
+    from rdflib import URIRef
+
+    from ipkg.kg.mint import ACTORS_GRAPH
+    from ipkg.store import OxigraphStore
+
+    _write(tmp_path / "oxigraph", DOCS)
+    store = OxigraphStore(tmp_path / "oxigraph", read_only=True)
+    names = project._Names(store.namespace_manager)
+    assert project._select(store, "graph-reads", names, g=URIRef(ACTORS_GRAPH)) == []
+    assert len(project._select(store, "graph-reads", names, g=URIRef("https://w3id.org/ipkg/id/graph/d1"))) == 1

@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS
 from ipkg.facts.cache import CACHE_DIR
 from ipkg.kg.build import namespaces
-from ipkg.kg.chunks import INDEX, PACK, GraphChunks, chunks_fingerprint
+from ipkg.kg.chunks import INDEX, PACK, GraphChunks, chunk_witnesses, chunks_fingerprint
 from ipkg.kg.io import prefix_witnesses, trig_prefixes
 from ipkg.kg.quads import NQuads, chunk_iris
 from ipkg.workflow import build
@@ -139,9 +139,16 @@ def test_chunks_witnesses_choose_the_same_prefixes(seed_build):
     """The few IRIs kept per chunk give the TriG prefixes that all its IRIs give."""
     _, out = seed_build
     ns = namespaces()
-    trig = (out / "graph.trig").read_text()
-    quads = NQuads.from_quads(ox.parse(trig.encode(), format=ox.RdfFormat.TRIG))
-    for name, chunk in quads.graphs.items():
+    quads = NQuads.from_quads(ox.parse((out / "graph.trig").read_bytes(), format=ox.RdfFormat.TRIG))
+    used = trig_prefixes(ns, quads.iris)
+    for chunk in quads.graphs.values():
         iris = chunk_iris(chunk)
         assert trig_prefixes(ns, prefix_witnesses(ns, iris)) == trig_prefixes(ns, iris)
-        assert len(prefix_witnesses(ns, iris)) <= len(trig_prefixes(ns, iris))
+        assert trig_prefixes(ns, chunk_witnesses(used, chunk)) == trig_prefixes(ns, iris)
+
+
+def test_chunks_witnesses_are_terms_not_text_in_literals():
+    chunk = b'<urn:a> <urn:p> "see <https://w3id.org/ipkg/id/actor/x>" <urn:g> .\n<urn:a> <urn:q> "1"^^<https://w3id.org/ipkg/id/actor/t> <urn:g> .\n'
+    assert chunk_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"}, chunk) == ()
+    moved = chunk + b'<urn:b> <urn:p> <https://w3id.org/ipkg/id/actor/y> <urn:g> .\n'
+    assert chunk_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"}, moved) == ("https://w3id.org/ipkg/id/actor/y",)

@@ -16,19 +16,28 @@ named graph, the identifiers of the documents it describes. When graphs changed 
 The first set rests on how ipkg writes graphs: one named graph per document, with that document's
 mentions of events, their evidence and the document itself, so that the events a document's graph
 touches are the events whose rows name the document; and the actors' graph, which touches none.
-It is checked on every new graph (each event it reaches names its document, or has no rows). The rows are read whole instead when that check
+It is checked on every new graph (each event it reaches names its document, or has no rows; the
+actors' graph holds no triple a row reads, ``graph-reads.oxigraph.rq``, which takes ~0.1 s at 10^4
+documents where ``graph-events`` took ~0.6 s). The rows are read whole instead when that check
 fails, when a graph that describes no document (the ontology) changed, when more than one graph in
 :data:`CHANGED_SHARE` changed or more than one event in :data:`EVENTS_SHARE` is touched, when the
 cache was written by other code or queries, and when the store has no digests (``--rebuild``). The
 rows are the same either way.
 
-The cache is JSON (never unpickled), written through a temporary file and a rename.
+The cache file (never unpickled) is written through a temporary file and a rename: a line naming
+the format, a line of JSON (the fingerprint, the digests, the graphs' documents, how many rows each
+query gave), the length of every cell as 32-bit little-endian integers, then the cells' text, UTF-8,
+one after the other. At 10^4 documents (16 MB) it is read in ~0.05 s and written in ~0.05 s, where
+JSON took ~0.3 s and ~0.2 s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from array import array
+from itertools import accumulate
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +62,8 @@ CHANGED_SHARE = 300
 EVENTS_SHARE = 100
 
 QUERIES = ("edges", "nodes", "aliases", "positions")
+WIDTHS = {"edges": 10, "nodes": 3, "aliases": 2, "positions": 2}
+_MAGIC = b"ipkg rowcache 2\n"
 #: The actors' graph holds their types, labels and Wikidata IDs, which no row of ``edges`` reads.
 _ACTORS = f"<{ACTORS_GRAPH}>"
 _HERE = Path(__file__).parent
@@ -98,7 +109,7 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names)
     if update is None or update[0] is not old["rows"]:  # type: ignore[index]
         data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "rows": rows}
         try:
-            write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            write_atomic(path, _encode(data))
         except OSError:
             pass  # a cache that cannot be written is read whole next time
     return rows
@@ -122,26 +133,68 @@ def _fingerprint(names: _Names) -> str:
     return h.hexdigest()
 
 
-def _read(path: Path, key: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _encode(data: dict[str, Any]) -> list[bytes]:
+    """The cache file's bytes, in pieces (see the module docstring).
+
+    Examples
+    --------
+    >>> rows = {"edges": [], "nodes": [("actor:a", "A", "State")], "aliases": [("actor:a", "ä")], "positions": []}
+    >>> data = {"key": "k", "digests": {}, "graph_docs": {}, "events_are_iris": True, "rows": rows}
+    >>> _decode(b"".join(_encode(data)), "k") == data
+    True
+    """
+    rows: Rows = data["rows"]
+    header = {k: v for k, v in data.items() if k != "rows"} | {"counts": [len(rows[name]) for name in QUERIES]}
+    cells = [cell for name in QUERIES for row in rows[name] for cell in row]
+    lengths = array("I", map(len, cells))
+    if sys.byteorder == "big":
+        lengths.byteswap()
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return [_MAGIC, head, b"\n", lengths.tobytes(), "".join(cells).encode("utf-8", "surrogatepass")]
+
+
+def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
+    """What :func:`_encode` wrote, or None when it is not a cache of ``key`` or is damaged."""
+    if not blob.startswith(_MAGIC):
         return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        return None
+    end = blob.find(b"\n", len(_MAGIC))
     try:
-        data["rows"] = {name: [tuple(row) for row in data["rows"][name]] for name in QUERIES}
-        data["graph_docs"] = {g: list(ids) for g, ids in data["graph_docs"].items()}
-        data["digests"] = dict(data["digests"])
+        data = json.loads(blob[len(_MAGIC) : end])
+        if not isinstance(data, dict) or data.get("key") != key or end < 0:
+            return None
+        counts = [int(c) for c in data.pop("counts")]
+        data["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
+        data["digests"] = {str(g): str(d) for g, d in data["digests"].items()}
+        cells = sum(WIDTHS[name] * count for name, count in zip(QUERIES, counts, strict=True))
+        lengths = array("I")
+        lengths.frombytes(blob[end + 1 : end + 1 + 4 * cells])
+        text = blob[end + 1 + 4 * cells :].decode("utf-8", "surrogatepass")
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
-    width = dict(zip(QUERIES, (10, 3, 2, 2)))
-    for name, rows in data["rows"].items():
-        if not all(len(row) == width[name] and all(type(cell) is str for cell in row) for row in rows):
-            return None
-    if not isinstance(data.get("events_are_iris"), bool):
+    if len(lengths) != cells or not isinstance(data.get("events_are_iris"), bool):
         return None
+    if sys.byteorder == "big":
+        lengths.byteswap()
+    offsets = list(accumulate(lengths, initial=0))
+    if offsets[-1] != len(text):
+        return None
+    flat = [text[a:b] for a, b in zip(offsets, offsets[1:])]
+    data["rows"] = rows = {}
+    start = 0
+    for name, count in zip(QUERIES, counts):
+        width = WIDTHS[name]
+        cut = iter(flat[start : start + width * count])
+        rows[name] = list(zip(*[cut] * width))
+        start += width * count
     return data
+
+
+def _read(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    return _decode(blob, key)
 
 
 def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str], str], graph: str | None = None) -> dict[str, list[str]]:
@@ -181,7 +234,7 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
         if g not in digests:
             continue
         if g == _ACTORS:
-            if select("graph-events", g=ACTORS_GRAPH):
+            if select("graph-reads", g=ACTORS_GRAPH):
                 return None  # not the actors' graph as ipkg writes it
             continue
         if not (g.startswith("<") and g.endswith(">")):

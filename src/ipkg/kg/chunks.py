@@ -7,7 +7,7 @@ for them, and the IRI, participants, date and label of every event it mentions. 
 digests those into a *signature*; a chunk stored under the same graph and signature is the
 chunk that would be written again. The chunks live in one append-only file
 (``graphs.pack``) with an index (``graphs.json``) that gives each graph's signature, byte range,
-SHA-256 and the few IRIs that choose its TriG prefixes (see :func:`ipkg.kg.io.prefix_witnesses`).
+SHA-256 and the few IRIs that choose its TriG prefixes (see :func:`chunk_witnesses`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import hashlib
 import json
 import mmap
 import os
+import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
-from .quads import chunk_iris
+from .quads import chunk_terms_like, is_iri_term
 
 __all__ = ["GraphChunks", "Chunk", "PACK", "INDEX", "chunks_fingerprint"]
 
@@ -49,6 +50,32 @@ def chunks_fingerprint(namespaces: Mapping[str, str]) -> str:
     for name in _CODE:
         h.update(name.encode() + b"\0" + hashlib.sha256((_PACKAGE / name).read_bytes()).digest())
     return h.hexdigest()
+
+
+def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dict[str, re.Pattern[bytes]] = {}) -> tuple[str, ...]:  # noqa: B006
+    """For each of ``prefixes`` (prefix -> namespace, those :func:`ipkg.kg.io.trig_prefixes`
+    chose for the whole dataset) that some IRI of ``chunk``'s lines (subject, predicate or object)
+    gives, the first such IRI: ``trig_prefixes`` of them is ``trig_prefixes`` of all the chunk's.
+
+    Examples
+    --------
+    >>> chunk_witnesses({"d": "urn:dt/", "u": "urn:x/"}, b'<urn:a> <urn:x/p> "<urn:x/q>"^^<urn:dt/t> <urn:x/g> .\\n')
+    ('urn:x/p',)
+    """
+    from .io import prefixer
+
+    prefix_of = prefixer(prefixes)
+    witnesses: list[str] = []
+    for prefix, ns in prefixes.items():
+        pattern = _patterns.get(ns)
+        if pattern is None:
+            pattern = _patterns[ns] = re.compile(b"<(" + re.escape(ns.encode("utf-8")) + rb"[^/#>]*)>")
+        for m in pattern.finditer(chunk):
+            iri = m.group(1).decode("utf-8")
+            if prefix_of(iri) == (prefix, ns) and is_iri_term(chunk, m.group(1)):
+                witnesses.append(iri)
+                break
+    return tuple(witnesses)
 
 
 @dataclass(frozen=True)
@@ -137,21 +164,20 @@ class GraphChunks:
         self._new[graph] = [signature, -1 - len(self._added), len(data), digest, None]
         self._added.append(data)
 
-    def save(self, namespaces: Mapping[str, str]) -> None:
+    def save(self, prefixes: Mapping[str, str]) -> None:
         """Write the chunks put and the index of all chunks got or put (the others are dropped).
 
         New chunks are appended to the pack; when it would hold more dead bytes than live ones, or
-        no chunk was reused, it is written anew with the live ones only. Chunks put without
-        witnesses get them here, from ``namespaces`` (the work is done now rather than while the
-        graph is written, so that a build can do it beside its store's load). A failure to write
+        no chunk was reused, it is written anew with the live ones only. Chunks put get their
+        witnesses here, among ``prefixes`` (those of the whole dataset; the work is done now rather
+        than while the graph is written, so that a build can do it beside its store's load). A failure to write
         leaves the cache unusable, not wrong: the index names the pack's size, and is written last.
         """
-        from .io import prefix_witnesses, write_atomic
+        from .io import write_atomic
 
         for entry in self._new.values():
             if entry[4] is None:
-                data = self._added[-1 - int(entry[1])]  # type: ignore[call-overload]
-                entry[4] = list(prefix_witnesses(namespaces, chunk_iris(data)))
+                entry[4] = list(chunk_witnesses(prefixes, self._added[-1 - int(entry[1])]))  # type: ignore[call-overload]
         live = sum(int(e[2]) for e in self._new.values())  # type: ignore[call-overload]
         fresh = self.reused == 0 or self._size + sum(map(len, self._added)) > 2 * live
         self.folder.mkdir(parents=True, exist_ok=True)

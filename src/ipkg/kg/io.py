@@ -16,7 +16,7 @@ from ..errors import Errors, IpkgError
 from .build import new_dataset
 from .quads import NQuads, dataset_quads
 
-__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
 TRIG_INDEX_FORMAT = 1
@@ -101,8 +101,15 @@ def _copy_range(src: FileRange, dst: int) -> None:
         left -= n
 
 
-def _prefixer(namespaces: Mapping[str, str]) -> Callable[[str], tuple[str, str] | None]:
-    """A function giving the (prefix, namespace) of ``namespaces`` that turns an IRI into a plain local name (no ``/`` or ``#`` left), or None."""
+def prefixer(namespaces: Mapping[str, str]) -> Callable[[str], tuple[str, str] | None]:
+    """A function giving the (prefix, namespace) of ``namespaces`` that turns an IRI into a plain local name (no ``/`` or ``#`` left), or None.
+
+    Examples
+    --------
+    >>> prefix_of = prefixer({"actor": "https://w3id.org/ipkg/id/actor/"})
+    >>> prefix_of("https://w3id.org/ipkg/id/actor/iran"), prefix_of("https://w3id.org/ipkg/id/actor/x/y")
+    (('actor', 'https://w3id.org/ipkg/id/actor/'), None)
+    """
     by_ns: dict[str, str] = {}
     for prefix, ns in namespaces.items():
         if prefix:
@@ -134,7 +141,7 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     ...               ["https://w3id.org/ipkg/id/actor/iran", "https://w3id.org/ipkg/id/evidence/d/1-2"])
     {'actor': 'https://w3id.org/ipkg/id/actor/'}
     """
-    prefix_of = _prefixer(namespaces)
+    prefix_of = prefixer(namespaces)
     used = dict(p for p in map(prefix_of, set(iris)) if p is not None)
     return dict(sorted(used.items()))
 
@@ -148,7 +155,7 @@ def prefix_witnesses(namespaces: Mapping[str, str], iris: Iterable[str]) -> tupl
     ...                  ["https://w3id.org/ipkg/id/actor/iran", "urn:x", "https://w3id.org/ipkg/id/actor/oman"])
     ('https://w3id.org/ipkg/id/actor/iran',)
     """
-    prefix_of = _prefixer(namespaces)
+    prefix_of = prefixer(namespaces)
     first: dict[str, str] = {}
     for iri in iris:
         p = prefix_of(iri)
