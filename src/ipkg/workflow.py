@@ -36,6 +36,8 @@ __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
 PROJECTION_CACHE = "projection.rows"
 """The explorer's projection rows, kept in the cache folder (see :mod:`ipkg.analysis.rowcache`)."""
+TRIG_INDEX = "trig.json"
+"""Where each graph's block is in graph.trig, kept in the cache folder (see :func:`ipkg.kg.io.save_quads`)."""
 
 PARALLEL_MIN_CHARS = 400_000
 """Less text than this is processed in one process: starting a second one would cost more than it saves."""
@@ -370,7 +372,7 @@ def build(
         chunks=chunks,
     )
     # beside Oxigraph's loader, which leaves Python's lock
-    trig = Concurrent(save_quads, quads, out, ns)
+    trig = Concurrent(save_quads, quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None)
     kept = Concurrent(lambda: chunks.save(trig_prefixes(ns, quads.iris))) if chunks is not None else None
     try:
         if embedded:

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import Errors, IpkgError
 from .build import new_dataset
-from .quads import NQuads, batches, dataset_quads
+from .quads import NQuads, dataset_quads
 
-__all__ = ["GRAPH_FILE", "save_graph", "load_graph", "trig_prefixes", "prefixer", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
+TRIG_INDEX_FORMAT = 1
+BATCH_BYTES = 8 << 20
+
+
+class FileRange(NamedTuple):
+    """``length`` bytes at ``offset`` of the open file ``fd``: a piece that :func:`write_atomic`
+    copies in the kernel (``os.copy_file_range``) instead of passing it through Python."""
+
+    fd: int
+    offset: int
+    length: int
+
+
+class _SourceChanged(Exception):
+    """The file a :class:`FileRange` points into ended before the range did."""
 
 
 def current_umask() -> int:
@@ -26,19 +43,37 @@ def current_umask() -> int:
     return umask
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
-    """Write ``data`` (bytes, or pieces of it written one after the other) to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path, data: bytes | Iterable[bytes | FileRange], *, durable: bool = True) -> None:
+    """Write ``data`` (bytes, or pieces of it written one after the other: bytes, or ranges of
+    another file) to ``path`` through a temporary file and a rename.
 
     With ``durable``, the file is flushed to disk before the rename, so that after a crash the
     path holds the old content or the new one; without it (for files whose readers check what
     they read, such as cache entries) a crash may leave it truncated, but writing is many times
-    faster."""
+    faster.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> src = pathlib.Path(tempfile.mkdtemp()) / "src"
+    >>> src.write_bytes(b"0123456789")
+    10
+    >>> with open(src, "rb") as fh:
+    ...     write_atomic(src.with_name("dst"), [b"<", FileRange(fh.fileno(), 2, 5), b">"])
+    >>> src.with_name("dst").read_bytes()
+    b'<23456>'
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             for piece in [data] if isinstance(data, bytes) else data:
-                fh.write(piece)
+                if isinstance(piece, FileRange):
+                    fh.flush()
+                    _copy_range(piece, fh.fileno())
+                    fh.seek(0, os.SEEK_END)
+                else:
+                    fh.write(piece)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -47,6 +82,23 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _copy_range(src: FileRange, dst: int) -> None:
+    """Append ``src`` to the file open as ``dst``, in the kernel where it can."""
+    offset, left = src.offset, src.length
+    while left:
+        try:
+            n = os.copy_file_range(src.fd, dst, left, offset)
+        except (AttributeError, OSError):  # no such call here, or not between these files
+            n = -1
+        if n <= 0:
+            data = os.pread(src.fd, min(left, 1 << 20), offset)
+            if not data:
+                raise _SourceChanged(src)
+            n = os.write(dst, data)
+        offset += n
+        left -= n
 
 
 def prefixer(namespaces: Mapping[str, str]) -> Callable[[str], tuple[str, str] | None]:
@@ -112,27 +164,198 @@ def prefix_witnesses(namespaces: Mapping[str, str], iris: Iterable[str]) -> tupl
     return tuple(first.values())
 
 
-def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]) -> Path:
+def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str], index: str | Path | None = None) -> Path:
     """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
     The prefixes come first, in name order; then Oxigraph serialises about 8 MB of graphs at a
     time, so the file is written without holding it whole, and the same quads are the same
-    bytes in every run.
+    bytes in every run. Each named graph is a block of its own (``name {`` to ``}``) that
+    does not depend on its neighbours.
+
+    With ``index``, a JSON file there records what was written: the prefixes, each graph's
+    digest and byte range, and the size, times and inode of the file. The next write, if the
+    file still matches that record and the prefixes are the same, copies the blocks of the
+    graphs whose digest is unchanged from the old file and serialises only the others; the
+    bytes are the same as a write from scratch.
+
+    Parameters
+    ----------
+    quads : NQuads
+        The named graphs to write.
+    out_dir : str or Path
+        The folder of ``graph.trig``.
+    namespaces : mapping of str to str
+        Candidate prefixes (see :func:`trig_prefixes`).
+    index : str or Path, optional
+        Where to keep the record of the file for the next write (an index that does not match
+        the file, or cannot be read, is ignored).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> nq = lambda *gs: NQuads({f"<urn:{g}>": [f'<urn:s> <urn:p> "{g}" <urn:{g}> .\\n'] for g in gs}, ["urn:s"])
+    >>> print(save_quads(nq("a", "b"), out, {"u": "urn:"}, out / "trig.json").read_text().expandtabs(4), end="")
+    @prefix u: <urn:> .
+    u:a {
+        u:s u:p "a" .
+    }
+    u:b {
+        u:s u:p "b" .
+    }
+    >>> save_quads(nq("a", "c"), out, {"u": "urn:"}, out / "trig.json").read_bytes() == save_quads(nq("a", "c"), out, {"u": "urn:"}).read_bytes()
+    True
     """
     prefixes = trig_prefixes(namespaces, quads.iris)
-
-    def pieces() -> Iterator[bytes]:
-        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8")
-        for chunk in batches(quads.graphs.values(), 8 << 20):
-            data = ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
-            end = 0
-            while data.startswith(b"@prefix ", end):
-                end = data.index(b"\n", end) + 1
-            yield data[end:]
-
     path = Path(out_dir) / GRAPH_FILE
-    write_atomic(path, pieces())
+    if index is None:
+        write_atomic(path, _trig_pieces(quads, prefixes))
+        return path
+    index = Path(index)
+    old_fd, old = _open_indexed(path, index, prefixes)
+    written: dict[str, list[Any]] | None = {}
+    try:
+        try:
+            write_atomic(path, _trig_pieces(quads, prefixes, old_fd, old, written))
+        except _SourceChanged:  # the old file shrank while it was copied from: start afresh
+            written = {}
+            write_atomic(path, _trig_pieces(quads, prefixes, written=written))
+        except _Unsplittable:  # not expected of the Oxigraph the index names, but then no index
+            written = None
+            write_atomic(path, _trig_pieces(quads, prefixes))
+    finally:
+        if old_fd is not None:
+            os.close(old_fd)
+    try:
+        if written is None:
+            index.unlink(missing_ok=True)
+        else:
+            record = {"format": TRIG_INDEX_FORMAT, "oxigraph": ox.__version__, "file": _identity(path.stat()), "prefixes": prefixes, "graphs": written}
+            write_atomic(index, json.dumps(record, separators=(",", ":")).encode("utf-8"), durable=False)
+    except OSError:  # an index that cannot be written costs the next write its head start, no more
+        pass
     return path
+
+
+def _identity(st: os.stat_result) -> dict[str, int]:
+    """What tells a file from an edited or replaced one (its change time moves on any write, rename, link or chmod)."""
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "ino": st.st_ino, "dev": st.st_dev}
+
+
+def _open_indexed(path: Path, index: Path, prefixes: Mapping[str, str]) -> tuple[int | None, dict[str, list[Any]]]:
+    """``path`` opened, and the graphs ``index`` records in it (name -> digest, offset, length), if
+    the index describes that very file, written by this Oxigraph with ``prefixes``; else ``(None, {})``."""
+    try:
+        record = json.loads(index.read_bytes())
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, ValueError):
+        return None, {}
+    try:
+        st = os.fstat(fd)
+        graphs = record["graphs"]
+        if (
+            record["format"] == TRIG_INDEX_FORMAT
+            and record["oxigraph"] == ox.__version__
+            and record["file"] == _identity(st)
+            and record["prefixes"] == prefixes
+            and isinstance(graphs, dict)
+            and all(
+                isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and type(v[1]) is int and type(v[2]) is int and 0 <= v[1] <= v[1] + v[2] <= st.st_size
+                for v in graphs.values()
+            )
+        ):
+            return fd, graphs
+    except (KeyError, TypeError, OSError):
+        pass
+    os.close(fd)
+    return None, {}
+
+
+class _Unsplittable(Exception):
+    """Oxigraph's TriG for some graphs is not one ``name { ... }`` block per graph."""
+
+
+def _trig_pieces(
+    quads: NQuads,
+    prefixes: dict[str, str],
+    old_fd: int | None = None,
+    old: Mapping[str, list[Any]] | None = None,
+    written: dict[str, list[Any]] | None = None,
+) -> Iterator[bytes | FileRange]:
+    """The TriG file of ``quads`` in pieces: the prefixes, then the graphs' blocks in order.
+
+    The graphs whose digest is the one ``old`` gives (name -> digest, offset, length in the file
+    open as ``old_fd``) are ranges of that file, adjacent ones a single range; the others are
+    serialised by Oxigraph. ``written``, if given, receives every graph's digest, offset and
+    length in the new file.
+    """
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8")
+    yield header
+    pos = len(header)
+    reuse = old if old_fd is not None and old else {}
+    for copied, names in _segments(quads, reuse):
+        if copied:
+            start = reuse[names[0]][1]
+            piece = FileRange(old_fd, start, reuse[names[-1]][1] + reuse[names[-1]][2] - start)  # type: ignore[arg-type]
+            if written is not None:
+                written.update((n, [reuse[n][0], pos + reuse[n][1] - start, reuse[n][2]]) for n in names)
+            yield piece
+            pos += piece.length
+            continue
+        data = ox.serialize(ox.parse(b"".join(quads.graphs[n] for n in names), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+        end = 0
+        while data.startswith(b"@prefix ", end):
+            end = data.index(b"\n", end) + 1
+        data = data[end:]
+        if written is not None:
+            at = 0
+            for n in names:
+                length = _block_length(data, at) if quads.graphs[n] else 0
+                written[n] = [quads.digest(n), pos + at, length]
+                at += length
+            if at != len(data):
+                raise _Unsplittable(names)
+        yield data
+        pos += len(data)
+
+
+def _segments(quads: NQuads, reuse: Mapping[str, list[Any]]) -> Iterator[tuple[bool, list[str]]]:
+    """The graphs of ``quads`` in runs: (True, names) of graphs ``reuse`` has with the same
+    digest, one after the other in the old file; (False, names) of others, about
+    ``BATCH_BYTES`` of N-Quads at most."""
+    run: list[str] = []
+    copied = False
+    end = size = 0
+    for name, chunk in quads.graphs.items():
+        prev = reuse.get(name)
+        copy = prev is not None and prev[0] == quads.digest(name)
+        if run and (copy != copied or (copy and prev[1] != end) or (not copy and size >= BATCH_BYTES)):  # type: ignore[index]
+            yield copied, run
+            run, size = [], 0
+        run.append(name)
+        copied = copy
+        if copy:
+            end = prev[1] + prev[2]  # type: ignore[index]
+        else:
+            size += len(chunk)
+    if run:
+        yield copied, run
+
+
+def _block_length(data: bytes, at: int) -> int:
+    """The length of the graph block that starts at ``at`` in Oxigraph's TriG ``data``.
+
+    Inside a block every line but the last starts with a tab (a literal's newlines are
+    escaped), so the block ends at the first newline followed by ``}``.
+    """
+    close = data.find(b"\n}\n", at)
+    if close < 0:
+        raise _Unsplittable(at)
+    return close + 3 - at
 
 
 def save_graph(ds: Dataset, out_dir: str | Path) -> Path:
