@@ -10,6 +10,7 @@ from conftest import SEEDS
 from ipkg.facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
 from ipkg.kg.io import save_graph
 from ipkg.query.sparql import run_query
+from ipkg.store import open_store
 from ipkg.workflow import build, build_graph
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -270,3 +271,24 @@ def test_incremental_trig_rewritten_from_its_index_equals_a_full_write(nlp, tmp_
         build([docs], out)
         ds, _ = build_graph([docs], nlp=nlp, cache=out / CACHE_DIR)
         assert (out / "graph.trig").read_bytes() == save_graph(ds, tmp_path / "full").read_bytes()
+
+
+def test_incremental_relative_out_folder_keeps_its_store(tmp_path, monkeypatch):
+    """``ipkg build --out out`` (a relative folder, the CLI's default) patched its store after a
+    copy of it was deleted: the live store was taken for a leftover of a killed build."""
+    monkeypatch.chdir(tmp_path)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in SEED_FILES:
+        shutil.copy(path, docs)
+    build(["docs"], "out")
+    (docs / "zz.txt").write_text("Iran was the first country to recognize Pakistan in 1947.\n")  # one graph changes: patched
+    build(["docs"], "out")
+    (docs / "zz.txt").unlink()
+    again = build(["docs"], "out")
+    fresh = build(["docs"], tmp_path / "fresh", cache=False)
+    assert again.triples == fresh.triples
+    assert (tmp_path / "out" / "oxigraph").resolve().is_dir()
+    assert len(list((tmp_path / "out").glob(".oxigraph-*"))) == 1
+    rows = [run_query(open_store(tmp_path / name), "actors").rows for name in ("out", "fresh")]
+    assert rows[0] == rows[1] and rows[0]

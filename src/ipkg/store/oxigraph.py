@@ -342,11 +342,12 @@ def _swap_in(folder: Path, fill: Callable[[OxigraphStore], None], copy_of: Path 
     """Build a store with ``fill`` (on a checkpoint of ``copy_of``, or empty) in a new hidden folder, with ``digests`` beside it, and point the link ``folder`` at it."""
     from ..kg.io import current_umask
 
+    folder = Path(os.path.abspath(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{folder.name}-"
     live = folder.resolve() if folder.is_symlink() else None
     for stale in folder.parent.glob(f"{prefix}*"):
-        if live is None or stale != live.parent:
+        if live is None or stale.resolve() != live.parent:  # both resolved: a relative or linked ``folder`` must not lose its live store
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
     target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
     target.chmod(0o777 & ~current_umask())
