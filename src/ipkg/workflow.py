@@ -346,8 +346,9 @@ def build(
         same bytes either way.
     rebuild : bool
         Process every document even if ``out/cache`` holds it, refresh the cache, and write the
-        store whole (otherwise only the named graphs that changed are rewritten, see
-        :func:`ipkg.store.update_store`).
+        store, the graphs' RDF and graph.trig whole (otherwise only the named graphs that changed
+        are rewritten, see :func:`ipkg.store.update_store`, :mod:`ipkg.kg.chunks` and
+        :func:`ipkg.kg.io.save_quads`).
     jobs : int, optional
         Processes for the NLP pass (see :func:`extract_facts`).
 
@@ -372,6 +373,8 @@ def build(
         chunks=chunks,
     )
     # beside Oxigraph's loader, which leaves Python's lock
+    if rebuild:
+        (out / CACHE_DIR / TRIG_INDEX).unlink(missing_ok=True)  # graph.trig written whole, its blocks not taken on trust
     trig = Concurrent(save_quads, quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None)
     kept = Concurrent(lambda: chunks.save(trig_prefixes(ns, quads.iris))) if chunks is not None else None
     try:
