@@ -24,7 +24,7 @@ from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.chunks import GraphChunks, chunks_fingerprint
 from .kg.io import save_quads, trig_prefixes
 from .kg.quads import NQuads, quads_to_dataset
-from .kg.validate import validate
+from .kg.shaclcache import SHACL_CACHE, cached_validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
@@ -398,7 +398,7 @@ def build(
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
     summary.triples = view.default_size()
-    shacl = Concurrent(validate, view)  # Oxigraph answers its queries and the explorer's side by side
+    shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)  # Oxigraph answers its queries and the explorer's side by side
     network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
     # the page too is made while SHACL runs (at 10^4 documents ~5 s, the explorer ~2 s)
     net = actor_network_to_pyvis(network, aliases=actor_names(network))

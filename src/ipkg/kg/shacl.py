@@ -34,7 +34,7 @@ normalises most such literals when it parses them, too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -43,7 +43,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-__all__ = ["Check", "Unsupported", "compile_shapes", "path_text"]
+__all__ = ["Check", "Reads", "Unsupported", "compile_shapes", "path_text"]
 
 _TARGETS = frozenset({SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf})
 _INERT = frozenset({SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue})
@@ -84,10 +84,44 @@ _NODE_KINDS = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLITERAL({v}))",
 }
 _INSTANCE_OF = f"{RDF.type.n3()}/{RDFS.subClassOf.n3()}*"
+#: Where :attr:`Check.focused` takes its focus nodes (a newline: never in a term's N3).
+_FOCUS = "\n#focus\n"
 
 
 class Unsupported(Exception):
     """The shapes use something :func:`compile_shapes` does not compile (the message says what)."""
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The triples a check reads to validate one focus node, besides the node itself.
+
+    The results of a check for a focus node can change only when a triple of one of these kinds
+    was added or removed: a triple of a predicate of ``steps``, in the direction of the step,
+    that the path reaches from the focus node; an ``rdf:type`` triple of the focus node of a class
+    of ``target_classes``, or of a value node of a class of ``value_classes`` (or of a subclass,
+    through ``rdfs:subClassOf``); a triple of a predicate of ``subjects_of`` (of ``objects_of``)
+    whose subject (object) is the focus node.
+
+    Attributes
+    ----------
+    steps : frozenset of (URIRef, bool)
+        The predicates of the path, each with ``True`` where the path follows it backwards
+        (``sh:inversePath``); empty for a node shape.
+    target_classes : frozenset of URIRef
+        The shape's ``sh:targetClass`` values.
+    subjects_of, objects_of : frozenset of URIRef
+        The shape's ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf`` values.
+    value_classes : frozenset of URIRef
+        The classes the constraint tests value nodes against (``sh:class``, also inside
+        ``sh:or``, ``sh:and``, ``sh:not`` and ``sh:xone``).
+    """
+
+    steps: frozenset[tuple[URIRef, bool]]
+    target_classes: frozenset[URIRef]
+    subjects_of: frozenset[URIRef]
+    objects_of: frozenset[URIRef]
+    value_classes: frozenset[URIRef]
 
 
 @dataclass(frozen=True)
@@ -112,6 +146,11 @@ class Check:
         ``sh:Violation`` unless the shape says otherwise.
     values : bool
         The query also returns ``?value``.
+    focused : str
+        The query for only the focus nodes :meth:`for_nodes` is given (empty when the focus nodes
+        are the value nodes of an enclosing property shape: such a check is not narrowed).
+    reads : Reads or None
+        What the results for a focus node depend on (None where ``focused`` is empty).
     """
 
     query: str
@@ -122,6 +161,23 @@ class Check:
     default_message: str
     severity: URIRef
     values: bool
+    focused: str = ""
+    reads: Reads | None = None
+
+    def for_nodes(self, nodes: Iterable[str]) -> str:
+        """The query for the focus nodes ``nodes`` only (each in SPARQL syntax, e.g. ``<urn:a>``).
+
+        Examples
+        --------
+        >>> from rdflib import Graph
+        >>> g = Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> .
+        ... <urn:S> sh:targetSubjectsOf <urn:p> ; sh:property [ sh:path <urn:q> ; sh:minCount 1 ] .''', format="turtle")
+        >>> "VALUES ?this { <urn:a> }" in compile_shapes(g)[0].for_nodes(["<urn:a>"])
+        True
+        """
+        if not self.focused:
+            raise ValueError("this check's focus nodes are not narrowed")
+        return self.focused.replace(_FOCUS, " ".join(nodes))
 
 
 class _Shapes:
@@ -264,10 +320,13 @@ class _Focus:
 
     pattern: Callable[[str], str]
     lineage: tuple[str, ...] = ()
+    #: The pattern for the focus nodes of a VALUES block, and the root's targets (lineage () only).
+    narrowed: Callable[[str], str] | None = None
+    targets: dict[URIRef, list[Node]] | None = None
 
 
 def _targets(sg: _Shapes, params: dict[URIRef, list[Node]]) -> _Focus:
-    def pattern(var: str) -> str:
+    def pattern(var: str, narrowed: bool = False) -> str:
         parts: list[str] = []
         for c in params.get(SH.targetClass, []):
             parts.append(f"{{ {var} {_INSTANCE_OF} {sg.constant(c)} }}")
@@ -278,9 +337,12 @@ def _targets(sg: _Shapes, params: dict[URIRef, list[Node]]) -> _Focus:
             parts.append(f"{{ {var} {sg.constant(p)} [] }}")
         for p in params.get(SH.targetObjectsOf, []):
             parts.append(f"{{ [] {sg.constant(p)} {var} }}")
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(parts)} }} }}"
+        union = " UNION ".join(parts)
+        if narrowed:
+            return f"{{ SELECT DISTINCT {var} WHERE {{ VALUES {var} {{ {_FOCUS} }} {{ {union} }} }} }}"
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {union} }} }}"
 
-    return _Focus(pattern)
+    return _Focus(pattern, narrowed=lambda var: pattern(var, True), targets=params)
 
 
 def _values(focus: str, this: str, path: str, nullable: bool, value: str) -> str:
@@ -304,43 +366,60 @@ def _compile(sg: _Shapes, node: Node, params: dict[URIRef, list[Node]], focus: _
     severity = params.get(SH.severity, [SH.Violation])[0]
     if not isinstance(severity, URIRef):
         raise Unsupported(f"sh:severity {severity.n3()}")
-    this = focus.pattern("?this")
     keys = " ".join(("?this", *focus.lineage))
 
-    def add(component_of: URIRef, query: str, default_message: str, values: bool = False) -> None:
-        out.append(Check(query, node, _COMPONENT[component_of], path_node, messages, default_message, severity, values))
+    def queries(this: str, minus: str) -> list[tuple[URIRef, Node | None, str, str, bool]]:
+        """(component, parameter value, query, default message, values) of each constraint, the focus nodes bound by ``this``."""
+        found: list[tuple[URIRef, Node | None, str, str, bool]] = []
+        if path is None:
+            for p in (SH.minCount, SH.maxCount):
+                if p in params:
+                    raise Unsupported(f"{sg.short(p)} in node shape {node.n3()}")
+            values = f"{this} BIND(?this AS ?value)"
+        else:
+            values = _values(this, "?this", path, nullable, "?value")
+            if SH.minCount in params:
+                n = sg.count(params[SH.minCount][0], SH.minCount)
+                if n == 1 and not nullable:
+                    found.append((SH.minCount, None, f"SELECT {keys} WHERE {{ {this} {minus} {{ ?this {path} ?value }} }}", "Less than 1 value", False))
+                elif n > 1:
+                    counted = values if nullable else f"{this} OPTIONAL {{ ?this {path} ?value }}"
+                    found.append((SH.minCount, None, f"SELECT {keys} WHERE {{ {counted} }} GROUP BY {keys} HAVING (COUNT(DISTINCT ?value) < {n})", f"Less than {n} values", False))
+            if SH.maxCount in params:
+                n = sg.count(params[SH.maxCount][0], SH.maxCount)
+                found.append((SH.maxCount, None, f"SELECT {keys} WHERE {{ {values} }} GROUP BY {keys} HAVING (COUNT(DISTINCT ?value) > {n})", f"More than {n} values", False))
+            for v in params.get(SH.hasValue, []):
+                has = f"NOT EXISTS {{ ?this {path} {sg.constant(v)} }}"
+                if nullable:
+                    has = f"!sameTerm(?this, {sg.constant(v)}) && {has}"
+                found.append((SH.hasValue, None, f"SELECT {keys} WHERE {{ {this} FILTER({has}) }}", f"Missing value {sg.short(v)}", False))
+        for p, objects in params.items():
+            if p not in _VALUE_TESTS or (p == SH.hasValue and path is not None):
+                continue
+            for o in objects:
+                if p == SH["class"]:
+                    where = f"{{ {values} }} {minus} {{ ?value {_INSTANCE_OF} {sg.constant(o)} }}"
+                else:
+                    where = f"{values} FILTER(!{sg.test(p, o, '?value', seen)})"
+                found.append((p, o, f"SELECT DISTINCT {keys} ?value WHERE {{ {where} }}", _default_message(sg, p, o), True))
+        return found
 
-    if path is None:
-        for p in (SH.minCount, SH.maxCount):
-            if p in params:
-                raise Unsupported(f"{sg.short(p)} in node shape {node.n3()}")
-        values = f"{this} BIND(?this AS ?value)"
-    else:
-        values = _values(this, "?this", path, nullable, "?value")
-        if SH.minCount in params:
-            n = sg.count(params[SH.minCount][0], SH.minCount)
-            if n == 1 and not nullable:
-                add(SH.minCount, f"SELECT {keys} WHERE {{ {this} MINUS {{ ?this {path} ?value }} }}", "Less than 1 value")
-            elif n > 1:
-                counted = values if nullable else f"{this} OPTIONAL {{ ?this {path} ?value }}"
-                add(SH.minCount, f"SELECT {keys} WHERE {{ {counted} }} GROUP BY {keys} HAVING (COUNT(DISTINCT ?value) < {n})", f"Less than {n} values")
-        if SH.maxCount in params:
-            n = sg.count(params[SH.maxCount][0], SH.maxCount)
-            add(SH.maxCount, f"SELECT {keys} WHERE {{ {values} }} GROUP BY {keys} HAVING (COUNT(DISTINCT ?value) > {n})", f"More than {n} values")
-        for v in params.get(SH.hasValue, []):
-            has = f"NOT EXISTS {{ ?this {path} {sg.constant(v)} }}"
-            if nullable:
-                has = f"!sameTerm(?this, {sg.constant(v)}) && {has}"
-            add(SH.hasValue, f"SELECT {keys} WHERE {{ {this} FILTER({has}) }}", f"Missing value {sg.short(v)}")
-    for p, objects in params.items():
-        if p not in _VALUE_TESTS or (p == SH.hasValue and path is not None):
-            continue
-        for o in objects:
-            if p == SH["class"]:
-                where = f"{{ {values} }} MINUS {{ ?value {_INSTANCE_OF} {sg.constant(o)} }}"
-            else:
-                where = f"{values} FILTER(!{sg.test(p, o, '?value', seen)})"
-            add(p, f"SELECT DISTINCT {keys} ?value WHERE {{ {where} }}", _default_message(sg, p, o), values=True)
+    whole = queries(focus.pattern("?this"), "MINUS")
+    # for a few focus nodes, NOT EXISTS looks at theirs only where MINUS reads all the triples it names
+    narrowed = queries(focus.narrowed("?this"), "FILTER NOT EXISTS") if focus.narrowed is not None and focus.targets is not None else None
+    for i, (p, o, query, default_message, values) in enumerate(whole):
+        focused, reads = "", None
+        if narrowed is not None and focus.targets is not None:
+            focused = narrowed[i][2]
+            targets = focus.targets
+            reads = Reads(
+                frozenset(_steps(sg.g, path_node)) if path_node is not None else frozenset(),
+                frozenset(c for c in targets.get(SH.targetClass, []) if isinstance(c, URIRef)),
+                frozenset(c for c in targets.get(SH.targetSubjectsOf, []) if isinstance(c, URIRef)),
+                frozenset(c for c in targets.get(SH.targetObjectsOf, []) if isinstance(c, URIRef)),
+                frozenset(_classes(sg, p, o, frozenset())) if o is not None else frozenset(),
+            )
+        out.append(Check(query, node, _COMPONENT[p], path_node, messages, default_message, severity, values, focused, reads))
     for child in params.get(SH.property, []):
         child_params = sg.params(child)
         if SH.path not in child_params:
@@ -348,6 +427,35 @@ def _compile(sg: _Shapes, node: Node, params: dict[URIRef, list[Node]], focus: _
         if sg.deactivated(child_params):
             continue
         _compile(sg, child, child_params, _values_of(focus, path, nullable, len(seen)), out, seen)
+
+
+def _steps(g: Graph, path: Node, inverse: bool = False) -> set[tuple[URIRef, bool]]:
+    """The predicates the SHACL path ``path`` follows, each with ``True`` where it follows it backwards."""
+    if isinstance(path, URIRef):
+        return {(path, inverse)}
+    if (path, RDF.first, None) in g:
+        return {s for n in Collection(g, path) for s in _steps(g, n, inverse)}
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return {s for n in Collection(g, alternatives) for s in _steps(g, n, inverse)}
+    inner = g.value(path, SH.inversePath)
+    if inner is not None:
+        return _steps(g, inner, not inverse)
+    for p in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+        inner = g.value(path, p)
+        if inner is not None:
+            return _steps(g, inner, inverse)
+    raise Unsupported(f"{path.n3()} is not a SHACL path")
+
+
+def _classes(sg: _Shapes, p: URIRef, o: Node, seen: frozenset[Node]) -> set[URIRef]:
+    """The classes the value test ``p o`` tests a value node against."""
+    if p == SH["class"]:
+        return {o} if isinstance(o, URIRef) else set()
+    if p not in (SH["or"], SH["and"], SH["not"], SH.xone) or o in seen:
+        return set()
+    members = [o] if p == SH["not"] else sg.items(o)
+    return {c for m in members for q, values in sg.params(m).items() for v in values for c in _classes(sg, q, v, seen | {o})}
 
 
 def _nullable(g: Graph, path: Node) -> bool:

@@ -21,7 +21,7 @@ from rdflib.term import Identifier, Node
 
 from ..resources import ontology_dir
 from .quads import NQuads, _Memo, ox_to_rdflib, rdflib_to_ox, union_graph
-from .shacl import Unsupported, compile_shapes, path_text
+from .shacl import Check, Unsupported, compile_shapes, path_text
 
 if TYPE_CHECKING:
     from ..store.oxigraph import OxigraphStore
@@ -90,6 +90,9 @@ class ValidationResult:
         The results, in the order of ``report``.
     engine : str
         ``"sparql"`` (compiled shapes on Oxigraph) or ``"pyshacl"``.
+    revalidated : int or None
+        When the results were brought up to date from a cache (:mod:`ipkg.kg.shaclcache`): how many
+        focus nodes were validated again (summed over the checks); None when validated whole.
     """
 
     conforms: bool
@@ -97,6 +100,7 @@ class ValidationResult:
     report: str
     results: tuple[Violation, ...] = ()
     engine: str = "sparql"
+    revalidated: int | None = None
 
 
 def validate(
@@ -144,7 +148,7 @@ def validate(
     """
     if engine not in ("sparql", "pyshacl"):
         raise ValueError(f"unknown SHACL engine {engine!r}: use 'sparql' or 'pyshacl'")
-    sg = shapes if isinstance(shapes, Graph) else Graph().parse(shapes or ontology_dir() / "shapes.ttl", format="turtle")
+    sg = _shapes_graph(shapes)
     labels = _shape_labels(sg)
     if engine == "pyshacl":
         return _pyshacl(_rdflib_graph(data, union), sg, labels, "")
@@ -159,13 +163,23 @@ def validate(
     convert = _Memo(ox_to_rdflib).__getitem__
     results: list[Violation] = []
     for check in checks:
-        path = path_text(sg, check.path) if check.path is not None else None
-        message = _message(check.messages) or check.default_message
-        shape, component, severity = labels.get(check.shape, check.shape.n3()), _local(check.component), _local(check.severity)
+        shape, path, component, message, severity = _describe(check, sg, labels)
         for row in cast(ox.QuerySolutions, store.query(check.query, use_default_graph_as_union=as_union)):
             value = convert(row["value"]) if check.values else None
             results.append(Violation(shape, convert(row["this"]), path, component, value, message, severity))
     return _result(results, sg, "sparql", "")
+
+
+def _describe(check: Check, sg: Graph, labels: dict[Node, str]) -> tuple[str, str | None, str, str, str]:
+    """The (shape, path, component, message, severity) of every result of ``check``."""
+    path = path_text(sg, check.path) if check.path is not None else None
+    message = _message(check.messages) or check.default_message
+    return labels.get(check.shape, check.shape.n3()), path, _local(check.component), message, _local(check.severity)
+
+
+def _shapes_graph(shapes: Graph | str | Path | None) -> Graph:
+    """The shapes graph: ``shapes``, the Turtle file ``shapes``, or ``ontology/shapes.ttl``."""
+    return shapes if isinstance(shapes, Graph) else Graph().parse(shapes or ontology_dir() / "shapes.ttl", format="turtle")
 
 
 def _store_of(data: Data) -> ox.Store | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +22,10 @@ from . import pageindex
 from .base import Bindings, Store
 from .text import with_values
 
-__all__ = ["OxigraphStore", "STORE_DIR", "store_digests", "write_store", "update_store", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads"]
+__all__ = [
+    "OxigraphStore", "STORE_DIR", "StoreChanges", "digests_key", "store_changes", "store_digests", "write_store", "update_store",
+    "ox_to_rdflib", "rdflib_to_ox", "dataset_quads",
+]
 
 
 #: The store's folder inside a build folder.
@@ -275,6 +280,53 @@ def write_store(sources: Iterable[str | Path | Sequence[ox.Quad] | NQuads], fold
 
 
 DIGESTS = "graphs.json"
+#: Beside the digests, what :func:`update_store` changed in the default graph (see :func:`store_changes`).
+CHANGES = "changes.json"
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """The triples :func:`update_store` added to or removed from a store's default graph (the union),
+    and the :func:`digests_key` of the store's graphs before and after."""
+
+    before: str
+    after: str
+    triples: list[ox.Triple]
+
+
+def digests_key(digests: Mapping[str, str]) -> str:
+    """One SHA-256 (hex) for a store's graph digests.
+
+    Examples
+    --------
+    >>> digests_key({"<urn:g>": "00"}) == digests_key({"<urn:g>": "00"}) != digests_key({})
+    True
+    """
+    return hashlib.sha256(json.dumps(sorted(digests.items())).encode("utf-8")).hexdigest()
+
+
+def store_changes(folder: str | Path) -> StoreChanges | None:
+    """What the last :func:`update_store` that patched the store at ``folder`` changed in its default
+    graph, or None when the store was written whole (or the record cannot be read).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
+    >>> q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))
+    >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(100)]
+    >>> update_store(NQuads.from_quads(quads), folder) is None and store_changes(folder) is None
+    True
+    >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder)
+    2
+    >>> sorted(str(t) for t in store_changes(folder).triples)
+    ['<urn:c> <urn:p> "o"', '<urn:s0> <urn:p> "o"']
+    """
+    try:
+        data = json.loads((Path(folder).resolve().parent / CHANGES).read_text(encoding="utf-8"))
+        return StoreChanges(data["before"], data["after"], list(ox.parse("".join(data["triples"]), format=ox.RdfFormat.N_TRIPLES)))
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
+        return None
 
 
 def store_digests(folder: str | Path) -> dict[str, str] | None:
@@ -330,7 +382,14 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
         return None
     if changed:
         graphs = {_graph_name(n): quads.graphs.get(n, b"") for n in changed}
-        _swap_in(folder, lambda store: store.replace_graphs(graphs), copy_of=live, digests=digests)
+
+        def patch(store: OxigraphStore) -> None:
+            triples = store.replace_graphs(graphs)
+            record = {"before": digests_key(before), "after": digests_key(digests), "triples": sorted(f"{t} .\n" for t in triples)}
+            assert store.path is not None
+            (store.path.parent / CHANGES).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+        _swap_in(folder, patch, copy_of=live, digests=digests)
     return len(changed)
 
 
