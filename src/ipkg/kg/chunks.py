@@ -70,7 +70,11 @@ def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dic
         pattern = _patterns.get(ns)
         if pattern is None:
             pattern = _patterns[ns] = re.compile(b"<(" + re.escape(ns.encode("utf-8")) + rb"[^/#>]*)>")
+        checked: set[bytes] = set()  # an IRI is looked for as a term once (a graph's own name ends each of its lines)
         for m in pattern.finditer(chunk):
+            if m.group(1) in checked:
+                continue
+            checked.add(m.group(1))
             iri = m.group(1).decode("utf-8")
             if prefix_of(iri) == (prefix, ns) and is_iri_term(chunk, m.group(1)):
                 witnesses.append(iri)
