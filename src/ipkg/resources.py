@@ -6,8 +6,10 @@ Everything the extractor knows about the world is read from these files; the cod
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +21,7 @@ from .errors import Errors, IpkgError
 
 __all__ = [
     "ontology_dir",
+    "update_with_files",
     "Gazetteer",
     "GazetteerEntry",
     "OfficeEntry",
@@ -49,6 +52,25 @@ ACTOR_TYPES = (
     "Organization",
 )
 
+
+
+def update_with_files(h: hashlib._Hash, root: Path, paths: Iterable[Path]) -> hashlib._Hash:
+    """Add to ``h`` the name (relative to ``root``) and SHA-256 of each file of ``paths``, in name
+    order (folders and ``__pycache__`` passed over): the part of a cache's fingerprint that says
+    which code or data made it. Returns ``h``.
+
+    Examples
+    --------
+    >>> here = Path(__file__).parent
+    >>> a = update_with_files(hashlib.sha256(), here, [here / "resources.py"]).hexdigest()
+    >>> a == update_with_files(hashlib.sha256(), here, [here / "resources.py", here]).hexdigest()
+    True
+    """
+    for p in sorted(paths):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h
 
 def ontology_dir() -> Path:
     """Return the folder that holds ``ipkg.ttl`` and the gazetteer.

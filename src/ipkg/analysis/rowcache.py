@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..kg.io import write_atomic
+from ..resources import update_with_files
 from ..kg.mint import ACTORS_GRAPH
 from ..store import OxigraphStore
 from ..store.oxigraph import store_digests
@@ -127,8 +128,7 @@ def _fingerprint(names: _Names) -> str:
     import rdflib
 
     h = hashlib.sha256(f"ipkg rowcache 1\n{pyoxigraph.__version__}\n{rdflib.__version__}\n".encode())
-    for p in sorted(_HERE.glob("*.oxigraph.rq")) + [_HERE / "project.py", Path(__file__)]:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    update_with_files(h, _HERE, [*_HERE.glob("*.oxigraph.rq"), _HERE / "project.py", Path(__file__)])
     h.update(json.dumps(sorted((prefix, str(ns)) for prefix, ns in names.nm.namespaces())).encode())
     return h.hexdigest()
 

@@ -47,13 +47,6 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 _CODE = ("nlp", "facts/extract.py", "facts/model.py", "facts/cache.py", "resources.py")
 
 
-def _update_with_files(h: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
-    for p in sorted(paths):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).digest())
-
-
 def pipeline_fingerprint(config: str | Path | None = None, model: str | None = None, part_chars: int | None = None) -> str:
     """A digest of everything the facts of a document depend on besides the document itself.
 
@@ -81,7 +74,7 @@ def pipeline_fingerprint(config: str | Path | None = None, model: str | None = N
 
     from .. import __version__
     from ..nlp.pipeline import DEFAULT_CONFIG, resolve_model
-    from ..resources import ontology_dir
+    from ..resources import ontology_dir, update_with_files
 
     h = hashlib.sha256(f"ipkg-facts-cache {FORMAT} {__version__} spacy {spacy.__version__} parts {part_chars}\0".encode())
     path = Path(config) if config else DEFAULT_CONFIG
@@ -90,12 +83,12 @@ def pipeline_fingerprint(config: str | Path | None = None, model: str | None = N
     chosen = resolve_model((model if model is not None else os.environ.get("IPKG_SPACY_MODEL", settings.get("model", ""))) or "", path)
     h.update(f"\0model {chosen} {spacy.util.get_package_version(chosen) if chosen else ''}\0".encode())
     if chosen and Path(chosen).is_dir():
-        _update_with_files(h, Path(chosen), Path(chosen).glob("meta.json"))
+        update_with_files(h, Path(chosen), Path(chosen).glob("meta.json"))
     onto = ontology_dir()
-    _update_with_files(h, onto, onto.rglob("*"))
+    update_with_files(h, onto, onto.rglob("*"))
     for name in _CODE:
         p = _PACKAGE / name
-        _update_with_files(h, _PACKAGE, p.rglob("*.py") if p.is_dir() else [p])
+        update_with_files(h, _PACKAGE, p.rglob("*.py") if p.is_dir() else [p])
     return h.hexdigest()
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..resources import update_with_files
 from .quads import chunk_terms_like, is_iri_term
 
 __all__ = ["GraphChunks", "Chunk", "PACK", "INDEX", "chunks_fingerprint"]
@@ -47,9 +48,7 @@ def chunks_fingerprint(namespaces: Mapping[str, str]) -> str:
 
     h = hashlib.sha256(f"ipkg-graph-chunks {FORMAT} pyoxigraph {pyoxigraph.__version__} rdflib {rdflib.__version__}\0".encode())
     h.update(json.dumps(sorted(namespaces.items())).encode("utf-8"))
-    for name in _CODE:
-        h.update(name.encode() + b"\0" + hashlib.sha256((_PACKAGE / name).read_bytes()).digest())
-    return h.hexdigest()
+    return update_with_files(h, _PACKAGE, [_PACKAGE / name for name in _CODE]).hexdigest()
 
 
 def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dict[str, re.Pattern[bytes]] = {}) -> tuple[str, ...]:  # noqa: B006

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
 
+from ..resources import update_with_files
 from .io import write_atomic
 from .quads import _Memo, ox_to_rdflib
 from .shacl import Check, Unsupported, compile_shapes
@@ -143,8 +144,7 @@ def _fingerprint(checks: Sequence[Check], described: Sequence[tuple[Any, ...]]) 
     """What the results depend on besides the data: the checks, how results are described, the code and the engine."""
     h = hashlib.sha256(f"ipkg shaclcache 1\n{ox.__version__}\n".encode())
     here = Path(__file__).parent
-    for name in ("shacl.py", "validate.py", "shaclcache.py", "quads.py"):
-        h.update((here / name).read_bytes() + b"\0")
+    update_with_files(h, here, [here / name for name in ("shacl.py", "validate.py", "shaclcache.py", "quads.py")])
     for check, what in zip(checks, described):
         h.update(json.dumps([check.query, check.focused, check.values, list(what)]).encode("utf-8") + b"\0")
     return h.hexdigest()
