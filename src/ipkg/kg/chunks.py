@@ -66,6 +66,8 @@ def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dic
     prefix_of = prefixer(prefixes)
     witnesses: list[str] = []
     for prefix, ns in prefixes.items():
+        if chunk.find(b"<" + ns.encode("utf-8")) < 0:  # most graphs use few of the prefixes: a plain search rules the others out
+            continue
         pattern = _patterns.get(ns)
         if pattern is None:
             pattern = _patterns[ns] = re.compile(b"<(" + re.escape(ns.encode("utf-8")) + rb"[^/#>]*)>")

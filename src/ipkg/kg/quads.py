@@ -179,15 +179,16 @@ def is_iri_term(chunk: bytes, iri: bytes) -> bool:
     >>> is_iri_term(chunk, b"urn:s"), is_iri_term(chunk, b"b"), is_iri_term(chunk, b"urn:g")
     (True, False, False)
     """
-    needle = b"<" + iri + b">"
-    at = chunk.find(needle)
-    while at >= 0:
-        start = chunk.rfind(b"\n", 0, at) + 1
-        end = chunk.find(b"\n", at)
-        m = _LINE_IRIS.match(chunk, start, len(chunk) if end < 0 else end)
-        if m is not None and iri in m.groups():
-            return True
-        at = chunk.find(needle, at + 1)
+    # A term is followed by the next term; a graph's name, which ends every line, by " .".
+    for needle in (b"<" + iri + b"> <", b"<" + iri + b'> "', b"<" + iri + b"> _:"):
+        at = chunk.find(needle)
+        while at >= 0:
+            start = chunk.rfind(b"\n", 0, at) + 1
+            end = chunk.find(b"\n", at)
+            m = _LINE_IRIS.match(chunk, start, len(chunk) if end < 0 else end)
+            if m is not None and iri in m.groups():
+                return True
+            at = chunk.find(needle, at + 1)
     return False
 
 
