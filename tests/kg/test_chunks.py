@@ -11,7 +11,7 @@ from conftest import SEEDS
 from ipkg.facts.cache import CACHE_DIR
 from ipkg.kg.build import namespaces
 from ipkg.kg.chunks import INDEX, PACK, GraphChunks, chunk_witnesses, chunks_fingerprint
-from ipkg.kg.io import prefix_witnesses, trig_prefixes
+from ipkg.kg.io import trig_prefixes
 from ipkg.kg.quads import NQuads, chunk_iris
 from ipkg.workflow import build
 
@@ -143,7 +143,6 @@ def test_chunks_witnesses_choose_the_same_prefixes(seed_build):
     used = trig_prefixes(ns, quads.iris)
     for chunk in quads.graphs.values():
         iris = chunk_iris(chunk)
-        assert trig_prefixes(ns, prefix_witnesses(ns, iris)) == trig_prefixes(ns, iris)
         assert trig_prefixes(ns, chunk_witnesses(used, chunk)) == trig_prefixes(ns, iris)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..resources import update_with_files
-from .quads import chunk_terms_like, is_iri_term
+from .quads import is_iri_term
 
 __all__ = ["GraphChunks", "Chunk", "PACK", "INDEX", "chunks_fingerprint"]
 

@@ -16,7 +16,7 @@ from ..errors import Errors, IpkgError
 from .build import new_dataset
 from .quads import NQuads, dataset_quads
 
-__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "prefix_witnesses", "save_quads", "write_atomic", "current_umask"]
+__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "save_quads", "write_atomic", "current_umask"]
 
 GRAPH_FILE = "graph.trig"
 TRIG_INDEX_FORMAT = 1
@@ -133,7 +133,7 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     """The ``namespaces`` that turn at least one of ``iris`` into a plain local name (no ``/`` or ``#`` left).
 
     Each IRI counts on its own, so the prefixes of a union of IRI sets are the union of their
-    prefixes (see :func:`prefix_witnesses`).
+    prefixes (see :func:`ipkg.kg.chunks.chunk_witnesses`).
 
     Examples
     --------
@@ -144,24 +144,6 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     prefix_of = prefixer(namespaces)
     used = dict(p for p in map(prefix_of, set(iris)) if p is not None)
     return dict(sorted(used.items()))
-
-
-def prefix_witnesses(namespaces: Mapping[str, str], iris: Iterable[str]) -> tuple[str, ...]:
-    """Of ``iris``, the first that gives each prefix: ``trig_prefixes`` of them is ``trig_prefixes`` of all.
-
-    Examples
-    --------
-    >>> prefix_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"},
-    ...                  ["https://w3id.org/ipkg/id/actor/iran", "urn:x", "https://w3id.org/ipkg/id/actor/oman"])
-    ('https://w3id.org/ipkg/id/actor/iran',)
-    """
-    prefix_of = prefixer(namespaces)
-    first: dict[str, str] = {}
-    for iri in iris:
-        p = prefix_of(iri)
-        if p is not None:
-            first.setdefault(p[0], iri)
-    return tuple(first.values())
 
 
 def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str], index: str | Path | None = None) -> Path:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef, Variable  # noqa: F401  (Literal, URIRef: the examples use them)
@@ -323,10 +324,15 @@ def store_changes(folder: str | Path) -> StoreChanges | None:
     ['<urn:c> <urn:p> "o"', '<urn:s0> <urn:p> "o"']
     """
     try:
-        data = json.loads((Path(folder).resolve().parent / CHANGES).read_text(encoding="utf-8"))
+        data = _beside(folder, CHANGES)
         return StoreChanges(data["before"], data["after"], list(ox.parse("".join(data["triples"]), format=ox.RdfFormat.N_TRIPLES)))
     except (OSError, ValueError, SyntaxError, KeyError, TypeError):
         return None
+
+
+def _beside(folder: str | Path, name: str) -> Any:
+    """The JSON file ``name`` kept beside the store at ``folder`` (the link a build writes, or the folder it points to)."""
+    return json.loads((Path(folder).resolve().parent / name).read_text(encoding="utf-8"))
 
 
 def store_digests(folder: str | Path) -> dict[str, str] | None:
@@ -334,7 +340,7 @@ def store_digests(folder: str | Path) -> dict[str, str] | None:
     the folder it points to) as it was written (see :func:`update_store`), or None if there is no
     such store or they cannot be read."""
     try:
-        digests = json.loads((Path(folder).resolve().parent / DIGESTS).read_text(encoding="utf-8"))
+        digests = _beside(folder, DIGESTS)
     except (OSError, ValueError):
         return None
     if not isinstance(digests, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
