@@ -201,7 +201,7 @@ def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, ke
     figures_of: dict[str, list[FigureFact]] = {}
     for f in resolved.figures:
         figures_of.setdefault(f.evidence.doc_id, []).append(f)
-    mentioned = sorted({key for keys in actors_of.values() for key in keys})
+    mentioned = sorted(resolved.actors)  # every actor is some document's (resolution registers them by document)
     if mentioned:
         g = out.graph(ACTORS_GRAPH)
         for key in mentioned:
