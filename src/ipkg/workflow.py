@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from spacy.language import Language
 from .analysis.project import graph_to_actor_network, paused_gc
 from .errors import Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
+from .facts.resolve import Resolution
+from .facts.state import ResolutionState, state_fingerprint
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
 from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
@@ -186,25 +188,98 @@ def _build(
     store = FactsCache(cache) if cache is not None else None
     fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
     keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
+    state = ResolutionState(cache, state_fingerprint(fingerprint)) if cache is not None and chunks is not None else None
+    known = state.keys() if state is not None and not rebuild else {}
     cached: dict[str, DocumentFacts] = {}
     parts: list[TextRecord] = []
+    splits: dict[str, list[TextRecord]] = {}
     for record in records:
-        split = split_record(record, part_chars)
+        split = splits[record.doc_id] = split_record(record, part_chars)
         if len(split) > 1:
             line = max(len(line) for line in record.text.splitlines())
             problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
+        if known.get(record.doc_id) == keys.get(record.doc_id):
+            continue  # unchanged since the last build: its facts are read only if resolution needs them
         hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
         if hit is not None and hit.doc_id == record.doc_id:
             cached[record.doc_id] = hit
         else:
             parts.extend(split)
+    done = _extract(parts, nlp, config, model, store, keys, progress, jobs)
+
+    def load(doc_id: str) -> DocumentFacts | None:
+        hit = done.get(doc_id) or cached.get(doc_id)
+        if hit is None and store is not None:
+            hit = store.get(keys[doc_id])
+            hit = cached[doc_id] = hit if hit is not None and hit.doc_id == doc_id else None
+        return hit
+
+    kinds = load_event_kinds()
+    update = state.update({r.doc_id: keys[r.doc_id] for r in records}, load) if state is not None and known else None
+    signatures: dict[str, str] = {}
+    if update is not None:
+        try:
+            quads = facts_to_nquads(update.resolved, chunks=chunks, keys=keys, kept=update.kept, signatures=signatures)
+        except KeyError:  # a graph kept is not in the chunks (they were lost or damaged): everything is written
+            update = None
+    if update is not None:
+        state.commit(signatures)  # type: ignore[union-attr]
+        summary = BuildSummary(
+            documents=len(records),
+            processed=len(done),
+            from_cache=len(records) - len(done),
+            sentences=update.sentences,
+            actors=update.actors,
+            events=update.events,
+            events_by_type=dict(Counter({f"{k} ({kinds[k].cameo})": n for k, n in update.events_by_kind.items()})),
+            problems=problems,
+        )
+    else:
+        missing = [r for r in records if load(r.doc_id) is None]  # unchanged, but their facts could not be read
+        if missing:
+            done.update(_extract([p for r in missing for p in splits[r.doc_id]], nlp, config, model, store, keys, progress, jobs))
+        docs = [load(r.doc_id) for r in records]
+        working: list[Resolution] = []
+        resolved = resolve(docs, working=working)  # type: ignore[arg-type]
+        signatures.clear()
+        quads = facts_to_nquads(resolved, chunks=chunks, keys=keys, signatures=signatures)
+        if state is not None:
+            state.write(docs, working[0], resolved, keys, signatures)  # type: ignore[arg-type]
+        summary = BuildSummary(
+            documents=len(docs),
+            processed=len(done),
+            from_cache=len(docs) - len(done) if store is not None else None,
+            sentences=sum(d.sentences for d in docs),  # type: ignore[union-attr]
+            actors=len(resolved.actors),
+            events=len(resolved.events),
+            events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
+            problems=problems,
+        )
+    if state is not None:
+        state.close()
+    if store is not None:
+        store.prune(keep=set(keys.values()))
+    return quads, summary
+
+
+def _extract(
+    parts: list[TextRecord],
+    nlp: Language | None,
+    config: str | Path | None,
+    model: str | None,
+    store: FactsCache | None,
+    keys: Mapping[str, str],
+    progress: bool,
+    jobs: int | None,
+) -> dict[str, DocumentFacts]:
+    """The facts of the documents ``parts`` make up (by id), each kept in ``store`` as it is done."""
     if parts and nlp is None:
         nlp = build_nlp(config, model)
     expected = Counter(part.doc_id for part in parts)
     pending: dict[str, list[DocumentFacts]] = {}
     done: dict[str, DocumentFacts] = {}
     bar = Progress(len(parts), sys.stderr) if progress and parts else None
-    for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None else [], start=1):
+    for i, facts in enumerate(extract_facts(nlp, parts, jobs=jobs) if nlp is not None and parts else [], start=1):
         pending.setdefault(facts.doc_id, []).append(facts)
         if len(pending[facts.doc_id]) == expected[facts.doc_id]:
             doc = done[facts.doc_id] = merge_parts(pending.pop(facts.doc_id))
@@ -214,23 +289,7 @@ def _build(
             bar.update(i, facts.doc_id)
     if bar is not None:
         bar.close()
-    docs = [cached.get(r.doc_id) or done[r.doc_id] for r in records if r.doc_id in cached or r.doc_id in done]
-    if store is not None:
-        store.prune(keep=set(keys.values()))
-    resolved = resolve(docs)
-    quads = facts_to_nquads(resolved, chunks=chunks, keys=keys)
-    kinds = load_event_kinds()
-    summary = BuildSummary(
-        documents=len(docs),
-        processed=len(docs) - len(cached),
-        from_cache=len(cached) if store is not None else None,
-        sentences=sum(d.sentences for d in docs),
-        actors=len(resolved.actors),
-        events=len(resolved.events),
-        events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
-        problems=problems,
-    )
-    return quads, summary
+    return done
 
 
 @paused_gc()  # no cycles to collect (checked on the NLP pass), and at 10^4 documents 6 s saved

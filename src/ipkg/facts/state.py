@@ -21,6 +21,7 @@ comparing the two on random changes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -34,7 +35,7 @@ from typing import Any
 from .model import DocumentFacts
 from .resolve import Cluster, Context, GroupKey, Item, Resolution, Resolved, ResolvedActor, ResolvedEvent, clusters, effective, moves, registrations, singles_of
 
-__all__ = ["STATE_FILE", "ResolutionState", "Update"]
+__all__ = ["STATE_FILE", "ResolutionState", "Update", "state_fingerprint"]
 
 STATE_FILE = "resolution.sqlite"
 FORMAT = 1
@@ -42,6 +43,25 @@ MAX_CHANGED = 0.05
 """An update declines when more than this share of the documents changed (and more than 50):
 resolving them all is then about as fast."""
 
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CODE = ("facts/resolve.py", "facts/state.py")
+
+
+def state_fingerprint(facts: str) -> str:
+    """A digest of the facts cache's fingerprint (:func:`ipkg.facts.cache.pipeline_fingerprint`,
+    which covers the gazetteer and event kinds) and of the resolution code.
+
+    Examples
+    --------
+    >>> state_fingerprint("a") == state_fingerprint("a") != state_fingerprint("b")
+    True
+    """
+    from ..resources import update_with_files
+
+    h = hashlib.sha256(f"ipkg-resolution-state {FORMAT} {facts}\0".encode())
+    return update_with_files(h, _PACKAGE, [_PACKAGE / name for name in _CODE]).hexdigest()
 
 
 class _Plain(pickle.Unpickler):
@@ -247,6 +267,15 @@ class ResolutionState:
     def _get(self, table: str, key: str) -> Any:
         row = self._db.execute(f"SELECT v FROM {table} WHERE k = ?", (key,)).fetchone()  # type: ignore[union-attr]
         return None if row is None else _load(row[0])
+
+    def keys(self) -> dict[str, str]:
+        """Document id -> facts key, of every document the state holds (none if it cannot be used)."""
+        try:
+            if self._open() is None:
+                return {}
+            return dict(self._db.execute("SELECT k, key FROM doc"))  # type: ignore[union-attr]
+        except sqlite3.Error:
+            return {}
 
     def update(self, current: Mapping[str, str], load: Callable[[str], DocumentFacts | None], context: Context | None = None) -> Update | None:
         """Redo the resolution for the documents whose facts key changed.

@@ -149,7 +149,14 @@ def namespaces() -> dict[str, str]:
     return {**ontology_quads()[1], **ours}
 
 
-def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, keys: Mapping[str, str] | None = None) -> NQuads:
+def facts_to_nquads(
+    resolved: Resolved,
+    *,
+    chunks: GraphChunks | None = None,
+    keys: Mapping[str, str] | None = None,
+    kept: Mapping[str, str] | None = None,
+    signatures: dict[str, str] | None = None,
+) -> NQuads:
     """Write resolved facts as RDF: N-Quads text per named graph (see :class:`ipkg.kg.quads.NQuads`).
 
     Parameters
@@ -163,6 +170,16 @@ def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, ke
     keys : mapping of str to str, optional
         Document id -> the key its facts are cached under (:func:`ipkg.facts.cache.record_key`),
         which names the facts; documents without one are always written.
+    kept : mapping of str to str, optional
+        Documents not in ``resolved`` whose graphs are taken from ``chunks`` as they are: id -> the
+        signature they were stored under (see :class:`ipkg.facts.state.ResolutionState`).
+    signatures : dict, optional
+        Receives the signature of each document graph written (id -> signature).
+
+    Raises
+    ------
+    KeyError
+        If ``chunks`` has not the graph of a ``kept`` document under its signature.
 
     Returns
     -------
@@ -227,6 +244,8 @@ def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, ke
             signature = _signature(facts_key, d.doc_id, resolved, actors_of.get(d.doc_id, ()), mentions, tokens, positions_of.get(d.doc_id, ()), quotes_of.get(d.doc_id, ()))
             name = str(ox.NamedNode(str(graph_iri(d.doc_id))))
             hit = chunks.get(name, signature)  # type: ignore[union-attr]
+            if signatures is not None:
+                signatures[d.doc_id] = signature
             if hit is not None:
                 reused[name] = hit
                 out.iris.add(str(graph_iri(d.doc_id)))
@@ -251,6 +270,15 @@ def facts_to_nquads(resolved: Resolved, *, chunks: GraphChunks | None = None, ke
         out.finish(g)
         if facts_key is not None:
             chunks.put(g, signature, out.chunks[g], digests.setdefault(g, hashlib.sha256(out.chunks[g]).hexdigest()))  # type: ignore[union-attr]
+            if signatures is not None:
+                signatures[d.doc_id] = signature
+    for doc_id, signature in (kept or {}).items():
+        iri = str(graph_iri(doc_id))
+        hit = chunks.get(f"<{iri}>", signature) if chunks is not None else None
+        if hit is None:
+            raise KeyError(f"no graph kept for {doc_id!r} under its signature")
+        reused[f"<{iri}>"] = hit
+        out.iris.add(iri)
     for name, hit in reused.items():
         out.chunks[name] = hit.data
         digests[name] = hit.digest

@@ -87,7 +87,7 @@ def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dic
 class Chunk:
     """A graph's chunk as stored: its bytes, their SHA-256 and its prefix witnesses."""
 
-    data: bytes
+    data: bytes | memoryview
     digest: str
     witnesses: tuple[str, ...]
 
@@ -114,8 +114,9 @@ class GraphChunks:
     True
     >>> chunks.put("<urn:g>", "s1", b"<urn:s> <urn:p> <urn:o> <urn:g> .\\n", "d")
     >>> chunks.save({"urn": "urn:"})
-    >>> GraphChunks(folder, "f").get("<urn:g>", "s1")
-    Chunk(data=b'<urn:s> <urn:p> <urn:o> <urn:g> .\\n', digest='d', witnesses=('urn:s',))
+    >>> chunk = GraphChunks(folder, "f").get("<urn:g>", "s1")
+    >>> bytes(chunk.data), chunk.digest, chunk.witnesses
+    (b'<urn:s> <urn:p> <urn:o> <urn:g> .\\n', 'd', ('urn:s',))
     >>> GraphChunks(folder, "f").get("<urn:g>", "s2") is None, GraphChunks(folder, "g").get("<urn:g>", "s1") is None
     (True, True)
     """
@@ -143,6 +144,7 @@ class GraphChunks:
             if not (isinstance(index, dict) and index.get("format") == FORMAT and index.get("fingerprint") == fingerprint and isinstance(index.get("size"), int) and 0 < index["size"] <= size):
                 return
             self._map = mmap.mmap(pack.fileno(), 0, access=mmap.ACCESS_READ)
+            self._view = memoryview(self._map)
         self._size = index["size"]
         entries, iris = index.get("graphs"), index.get("iris")
         if isinstance(entries, dict) and isinstance(iris, list):
@@ -162,7 +164,7 @@ class GraphChunks:
             return None
         self._new[graph] = [*entry[:4], list(iris)]
         self.reused += 1
-        return Chunk(self._map[start : start + length], str(digest), iris)
+        return Chunk(self._view[start : start + length], str(digest), iris)  # not copied: most are never read
 
     def put(self, graph: str, signature: str, data: bytes, digest: str) -> None:
         """Keep chunk ``data`` (of SHA-256 ``digest``) as ``graph``'s under ``signature`` (written by :meth:`save`)."""

@@ -54,7 +54,7 @@ class NQuads:
     """
 
     def __init__(self, lines: Mapping[str, Iterable[str] | bytes], iris: Iterable[str], digests: Mapping[str, str] | None = None) -> None:
-        self.graphs: dict[str, bytes] = {g: lines[g] if isinstance(lines[g], bytes) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type,misc]
+        self.graphs: dict[str, bytes | memoryview] = {g: lines[g] if isinstance(lines[g], (bytes, memoryview)) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type,misc]
         self.iris = frozenset(iris)
         self._digests: dict[str, str] = {g: d for g, d in (digests or {}).items() if g in self.graphs}
 
@@ -101,7 +101,7 @@ class NQuads:
         distinct: set[bytes] = set()
         for name, chunk in self.graphs.items():
             # only a line's end is its graph's term and a newline: a literal holds no raw newline
-            distinct.update(chunk.replace(f" {name} .\n".encode("utf-8"), b" .\n").split(b"\n"))
+            distinct.update(bytes(chunk).replace(f" {name} .\n".encode("utf-8"), b" .\n").split(b"\n"))
         distinct.discard(b"")
         lines = list(distinct)
         del distinct
@@ -111,10 +111,10 @@ class NQuads:
 
     def __iter__(self) -> Iterator[ox.Quad]:
         for chunk in self.graphs.values():
-            yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+            yield from ox.parse(bytes(chunk), format=ox.RdfFormat.N_QUADS)
 
     def __len__(self) -> int:
-        return sum(chunk.count(b"\n") for chunk in self.graphs.values())
+        return sum(bytes(chunk).count(b"\n") for chunk in self.graphs.values())
 
 
 def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:

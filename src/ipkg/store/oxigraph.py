@@ -387,7 +387,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests)
         return None
     if changed:
-        graphs = {_graph_name(n): quads.graphs.get(n, b"") for n in changed}
+        graphs = {_graph_name(n): bytes(quads.graphs.get(n, b"")) for n in changed}
 
         def patch(store: OxigraphStore) -> None:
             triples = store.replace_graphs(graphs)
