@@ -223,10 +223,15 @@ class ResolutionState:
             tmp.unlink(missing_ok=True)
             db = sqlite3.connect(tmp)
             try:
+                db.execute("PRAGMA journal_mode=OFF")  # a new file, put in place only once complete
+                db.execute("PRAGMA synchronous=OFF")
                 self._schema(db)
-                db.executemany("INSERT INTO doc VALUES (?,?,?,?,?)", doc_rows)
-                db.executemany("INSERT INTO name VALUES (?,?)", ((n, _dump((name_iri[n], regs))) for n, regs in names.items()))
-                db.executemany("INSERT INTO actor VALUES (?,?,?,?,?)", ((a, *_head(resolved.actors[a]), _dump(regs)) for a, regs in actors.items()))
+                db.executemany("INSERT INTO doc VALUES (?,?,?,?)", (r[:4] for r in doc_rows))
+                db.executemany("INSERT INTO docv VALUES (?,?)", ((r[0], r[4]) for r in doc_rows))
+                db.executemany("INSERT INTO nreg VALUES (?,?,?,?,?)", ((n, d, *r) for n, regs in names.items() for d, r in regs.items()))
+                db.executemany("INSERT INTO name VALUES (?,?,?)", ((n, name_iri[n], _earliest(regs)) for n, regs in names.items()))
+                db.executemany("INSERT INTO areg VALUES (?,?,?,?,?,?)", ((a, d, *r) for a, regs in actors.items() for d, r in regs.items()))
+                db.executemany("INSERT INTO actor VALUES (?,?,?,?,?)", ((a, *_head(resolved.actors[a]), _earliest(regs)) for a, regs in actors.items()))
                 db.executemany("INSERT INTO grp VALUES (?,?)", ((repr(k), _dump((v, seqs[k]))) for k, v in work.base.items()))
                 db.executemany("INSERT INTO cl VALUES (?,?)", ((repr(k), _dump(v)) for k, v in work.clusters.items()))
                 db.executemany("INSERT INTO multi VALUES (?,?)", ((repr(k), _dump(v)) for k, v in multis.items()))
@@ -234,6 +239,8 @@ class ResolutionState:
                 db.commit()
             finally:
                 db.close()
+            for log in ("-wal", "-shm"):  # the old file's write-ahead log must not be applied to the new one
+                self.path.with_name(self.path.name + log).unlink(missing_ok=True)
             os.replace(tmp, self.path)
         except (OSError, sqlite3.Error):
             tmp.unlink(missing_ok=True)
@@ -241,9 +248,13 @@ class ResolutionState:
 
     @staticmethod
     def _schema(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE doc (k TEXT PRIMARY KEY, key TEXT, sentences INTEGER, signature TEXT, v BLOB)")
-        db.execute("CREATE TABLE actor (k TEXT PRIMARY KEY, label TEXT, type TEXT, wikidata TEXT, v BLOB)")
-        for table in ("meta", "name", "grp", "cl", "multi"):
+        db.execute("CREATE TABLE doc (k TEXT PRIMARY KEY, key TEXT, sentences INTEGER, signature TEXT)")
+        db.execute("CREATE TABLE docv (k TEXT PRIMARY KEY, v BLOB)")
+        db.execute("CREATE TABLE name (k TEXT PRIMARY KEY, iri TEXT, first TEXT)")
+        db.execute("CREATE TABLE nreg (k TEXT, doc TEXT, phase INTEGER, idx INTEGER, label TEXT, PRIMARY KEY (k, doc)) WITHOUT ROWID")
+        db.execute("CREATE TABLE actor (k TEXT PRIMARY KEY, label TEXT, type TEXT, wikidata TEXT, first TEXT)")
+        db.execute("CREATE TABLE areg (k TEXT, doc TEXT, phase INTEGER, idx INTEGER, label TEXT, type TEXT, PRIMARY KEY (k, doc)) WITHOUT ROWID")
+        for table in ("meta", "grp", "cl", "multi"):
             db.execute(f"CREATE TABLE {table} (k TEXT PRIMARY KEY, v BLOB)")
 
     # -- an update ------------------------------------------------------------------------
@@ -255,6 +266,8 @@ class ResolutionState:
             return None
         try:
             db = sqlite3.connect(self.path)
+            db.execute("PRAGMA journal_mode=WAL")  # a commit is a write to the log, synced only at checkpoints
+            db.execute("PRAGMA synchronous=NORMAL")
             meta = {k: _load(v) for k, v in db.execute("SELECT k, v FROM meta")}
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError):
             return None
@@ -301,8 +314,32 @@ class ResolutionState:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
+    def _first(self, table: str, k: str, first: str | None, gone: Mapping[str, Any], added: Mapping[str, tuple[Any, ...]], rank: Mapping[str, int]) -> tuple[str, tuple[Any, ...]] | None:
+        """The earliest reference to name or actor ``k`` (document, (phase, position, label, ...)),
+        ``table`` holding each document's first, once the ``gone`` documents' are removed and the
+        ``added`` ones put in; None if none is left. The earliest of those kept is the last build's
+        ``first`` unless that one is gone, so the others are read only then."""
+        db = self._db
+        assert db is not None
+        if first is not None and first not in gone:
+            row = db.execute(f"SELECT phase, idx, label{', type' if table == 'areg' else ''} FROM {table} WHERE k = ? AND doc = ?", (k, first)).fetchone()
+            regs = {first: tuple(row)}
+        else:
+            rows = db.execute(f"SELECT doc, phase, idx, label{', type' if table == 'areg' else ''} FROM {table} WHERE k = ?", (k,))
+            regs = {r[0]: tuple(r[1:]) for r in rows if r[0] not in gone}
+        regs.update(added)
+        if not regs:
+            return None
+        best = min(regs, key=lambda d: (regs[d][0], rank[d], regs[d][1]))
+        return best, regs[best]
+
+    def _others(self, table: str, k: str, gone: Mapping[str, Any], fresh: Mapping[str, Any]) -> bool:
+        """Whether a document that did not change refers to name or actor ``k``."""
+        rows = self._db.execute(f"SELECT doc FROM {table} WHERE k = ?", (k,))  # type: ignore[union-attr]
+        return any(d not in gone and d not in fresh for (d,) in rows)
+
     def _doc_blob(self, doc_id: str) -> tuple[Any, ...]:
-        row = self._db.execute("SELECT v FROM doc WHERE k = ?", (doc_id,)).fetchone()  # type: ignore[union-attr]
+        row = self._db.execute("SELECT v FROM docv WHERE k = ?", (doc_id,)).fetchone()  # type: ignore[union-attr]
         if row is None:
             raise KeyError(doc_id)
         return _load(row[0])  # type: ignore[no-any-return]
@@ -326,27 +363,25 @@ class ResolutionState:
 
         # names: an IRI must not move for documents that did not change
         new_names = {d: _firsts(f, ctx, lambda named, key: key)[0] for d, f in fresh.items()}
-        name_rows: dict[str, tuple[str, dict[str, tuple[int, int, str]]] | None] = {}
+        name_rows: dict[str, tuple[str, str] | None] = {}  # name -> (IRI, first document), or None: gone
         for n in {n for doc in before.values() for n in doc.names} | {n for ns in new_names.values() for n in ns}:
-            row = self._get("name", n)
-            iri0, regs = row if row is not None else (None, {})
-            regs = {d: r for d, r in regs.items() if d not in before}
-            regs.update((d, ns[n]) for d, ns in new_names.items() if n in ns)
-            if not regs:
+            head = db.execute("SELECT iri, first FROM name WHERE k = ?", (n,)).fetchone()
+            found = self._first("nreg", n, head[1] if head else None, before, {d: ns[n] for d, ns in new_names.items() if n in ns}, rank)
+            if found is None:
                 name_rows[n] = None
                 continue
-            first = min(regs, key=lambda d: (regs[d][0], rank[d], regs[d][1]))
-            iri = ctx.actor_iri(n, regs[first][2])
-            if iri0 is not None and iri != iri0 and any(d not in fresh for d in regs):
+            first, reg = found
+            iri = ctx.actor_iri(n, reg[2])
+            if head is not None and iri != head[0] and self._others("nreg", n, before, fresh):
                 return None
-            name_rows[n] = (iri, regs)
+            name_rows[n] = (iri, first)
         name_iri = {n: row[0] for n, row in name_rows.items() if row is not None}
 
         def iri_of(named: tuple[str, str] | None, key: str) -> str:
             if named is None:
                 return key
             if named[0] not in name_iri:
-                name_iri[named[0]] = self._get("name", named[0])[0]
+                name_iri[named[0]] = db.execute("SELECT iri FROM name WHERE k = ?", (named[0],)).fetchone()[0]
             return name_iri[named[0]]
 
         after: dict[str, _Doc] = {}
@@ -356,23 +391,18 @@ class ResolutionState:
             after[d] = _Doc(current[d], f.sentences, "", names, actors_, _items(f, ctx, iris[d]), _denials(f))
 
         # actors: a label must not change for documents that did not change
-        actor_rows: dict[str, tuple[tuple[str, str, str | None], dict[str, tuple[int, int, str, str]]] | None] = {}
-        existed: set[str] = set()
+        actor_rows: dict[str, tuple[tuple[str, str, str | None], str] | None] = {}  # actor -> (head, first document)
         for a in {a for doc in before.values() for a in doc.actors} | {a for doc in after.values() for a in doc.actors}:
-            row = db.execute("SELECT label, type, wikidata, v FROM actor WHERE k = ?", (a,)).fetchone()
-            head0, regs = (tuple(row[:3]), _load(row[3])) if row is not None else (None, {})
-            if row is not None:
-                existed.add(a)
-            regs = {d: r for d, r in regs.items() if d not in before}
-            regs.update((d, doc.actors[a]) for d, doc in after.items() if a in doc.actors)
-            if not regs:
+            row = db.execute("SELECT label, type, wikidata, first FROM actor WHERE k = ?", (a,)).fetchone()
+            found = self._first("areg", a, row[3] if row else None, before, {d: doc.actors[a] for d, doc in after.items() if a in doc.actors}, rank)
+            if found is None:
                 actor_rows[a] = None
                 continue
-            first = min(regs, key=lambda d: (regs[d][0], rank[d], regs[d][1]))
-            head = _head(ctx.actor(a, regs[first][2], regs[first][3]))
-            if head0 is not None and head != head0 and any(d not in fresh for d in regs):
+            first, reg = found
+            head = _head(ctx.actor(a, reg[2], reg[3]))
+            if row is not None and head != tuple(row[:3]) and self._others("areg", a, before, fresh):
                 return None
-            actor_rows[a] = (head, regs)
+            actor_rows[a] = (head, first)
 
         # groups: their own mentions, and those coupled to them through "A and B attacked C"
         base = _Groups(self)
@@ -501,11 +531,17 @@ class ResolutionState:
         kinds = +kinds
         self._pending = [
             ("DELETE FROM doc WHERE k = ?", [(d,) for d in before]),
-            ("INSERT INTO doc VALUES (?,?,?,?,?)", [doc.row(d) for d, doc in after.items()]),
+            ("DELETE FROM docv WHERE k = ?", [(d,) for d in before]),
+            ("INSERT INTO doc VALUES (?,?,?,?)", [doc.row(d)[:4] for d, doc in after.items()]),
+            ("INSERT INTO docv VALUES (?,?)", [(d, doc.row(d)[4]) for d, doc in after.items()]),
+            ("DELETE FROM nreg WHERE k = ? AND doc = ?", [(n, d) for d, doc in before.items() for n in doc.names]),
+            ("INSERT INTO nreg VALUES (?,?,?,?,?)", [(n, d, *r) for d, doc in after.items() for n, r in doc.names.items()]),
             ("DELETE FROM name WHERE k = ?", [(n,) for n, row in name_rows.items() if row is None]),
-            ("INSERT OR REPLACE INTO name VALUES (?,?)", [(n, _dump(row)) for n, row in name_rows.items() if row is not None]),
+            ("INSERT OR REPLACE INTO name VALUES (?,?,?)", [(n, *row) for n, row in name_rows.items() if row is not None]),
+            ("DELETE FROM areg WHERE k = ? AND doc = ?", [(a, d) for d, doc in before.items() for a in doc.actors]),
+            ("INSERT INTO areg VALUES (?,?,?,?,?,?)", [(a, d, *r) for d, doc in after.items() for a, r in doc.actors.items()]),
             ("DELETE FROM actor WHERE k = ?", [(a,) for a, row in actor_rows.items() if row is None]),
-            ("INSERT OR REPLACE INTO actor VALUES (?,?,?,?,?)", [(a, *row[0], _dump(row[1])) for a, row in actor_rows.items() if row is not None]),
+            ("INSERT OR REPLACE INTO actor VALUES (?,?,?,?,?)", [(a, *row[0], row[1]) for a, row in actor_rows.items() if row is not None]),
             ("DELETE FROM grp WHERE k = ?", [(repr(k),) for k in base.dirty if not base[k]]),
             ("INSERT OR REPLACE INTO grp VALUES (?,?)", [(repr(k), _dump((base[k], base.seqs(k)))) for k in base.dirty if base[k]]),
             ("DELETE FROM cl WHERE k = ?", [(repr(k),) for k, v in new_clusters.items() if not v]),
@@ -535,6 +571,12 @@ class ResolutionState:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _earliest(regs: dict[str, tuple[Any, ...]]) -> str:
+    """Of documents in corpus order, with their first references, the one whose reference is earliest."""
+    order = {d: i for i, d in enumerate(regs)}
+    return min(regs, key=lambda d: (regs[d][0], order[d], regs[d][1]))
 
 
 def _head(actor: ResolvedActor) -> tuple[str, str, str | None]:
