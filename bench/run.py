@@ -30,8 +30,6 @@ PHASES = {
     "resolve": "resolve",
     "ResolutionState.keys": "resolve",
     "ResolutionState.update": "resolve",
-    "ResolutionState.commit": "resolve",
-    "ResolutionState.write": "resolve",
     "facts_to_nquads": "rdf",
     "update_store": "oxigraph load",
     "write_store": "oxigraph load",

@@ -292,3 +292,41 @@ def test_incremental_relative_out_folder_keeps_its_store(tmp_path, monkeypatch):
     assert len(list((tmp_path / "out").glob(".oxigraph-*"))) == 1
     rows = [run_query(open_store(tmp_path / name), "actors").rows for name in ("out", "fresh")]
     assert rows[0] == rows[1] and rows[0]
+
+
+def test_incremental_resolution_state_follows_the_corpus(tmp_path):
+    """Builds keep their resolution in out/cache/resolution.sqlite and redo it for the documents
+    that changed; the outputs stay those of a fresh build, and a lost or damaged state only costs
+    a whole resolution."""
+    from ipkg.facts.state import STATE_FILE, ResolutionState, state_fingerprint
+    from ipkg.ingest.readers import PART_CHARS
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    for p in SEED_FILES[:3]:
+        shutil.copy(p, docs / p.name)
+
+    def same_as_fresh(n: int) -> None:
+        fresh = tmp_path / f"fresh{n}"
+        build([docs], fresh, cache=False)
+        for name in ("graph.trig", "graph.html"):
+            assert (out / name).read_bytes() == (fresh / name).read_bytes(), (n, name)
+        state = ResolutionState(out / CACHE_DIR, state_fingerprint(pipeline_fingerprint(part_chars=PART_CHARS)))
+        assert len(state.keys()) == len(list(docs.glob("*.txt")))
+        state.close()
+
+    build([docs], out)
+    assert (out / CACHE_DIR / STATE_FILE).is_file()
+    shutil.copy(SEED_FILES[3], docs / SEED_FILES[3].name)
+    build([docs], out)
+    same_as_fresh(1)
+    (docs / "visit.txt").write_text(VISIT)
+    build([docs], out)
+    same_as_fresh(2)
+    (docs / SEED_FILES[0].name).unlink()
+    build([docs], out)
+    same_as_fresh(3)
+    (out / CACHE_DIR / STATE_FILE).write_bytes(b"damaged")
+    (docs / "visit.txt").write_text(SAME_VISIT)
+    build([docs], out)
+    same_as_fresh(4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
@@ -179,10 +180,12 @@ def _build(
     rebuild: bool = False,
     jobs: int | None = None,
     chunks: GraphChunks | None = None,
-) -> tuple[NQuads, BuildSummary]:
+) -> tuple[NQuads, BuildSummary, Callable[[], None] | None]:
     """What :func:`build_graph` and :func:`build` share: the graph as N-Quads text (see
     :class:`ipkg.kg.quads.NQuads`), which takes a fraction of the time and memory of an rdflib
-    dataset. The summary's ``triples`` is left to the caller."""
+    dataset. The summary's ``triples`` is left to the caller, and so is keeping the resolution for
+    the next build: the third value does it (None when there is nothing to keep), and the caller
+    may run it beside other work (it leaves Python's lock while SQLite writes)."""
     problems = [] if problems is None else problems
     records = list(iter_records(paths, problems, max_bytes=max_bytes))
     store = FactsCache(cache) if cache is not None else None
@@ -222,8 +225,9 @@ def _build(
             quads = facts_to_nquads(update.resolved, chunks=chunks, keys=keys, kept=update.kept, signatures=signatures)
         except KeyError:  # a graph kept is not in the chunks (they were lost or damaged): everything is written
             update = None
+    persist: Callable[[], None] | None = None
     if update is not None:
-        state.commit(signatures)  # type: ignore[union-attr]
+        persist = functools.partial(state.commit, signatures)  # type: ignore[union-attr]
         summary = BuildSummary(
             documents=len(records),
             processed=len(done),
@@ -244,7 +248,7 @@ def _build(
         signatures.clear()
         quads = facts_to_nquads(resolved, chunks=chunks, keys=keys, signatures=signatures)
         if state is not None:
-            state.write(docs, working[0], resolved, keys, signatures)  # type: ignore[arg-type]
+            persist = functools.partial(state.write, docs, working[0], resolved, keys, signatures)  # type: ignore[arg-type]
         summary = BuildSummary(
             documents=len(docs),
             processed=len(done),
@@ -255,11 +259,9 @@ def _build(
             events_by_type=dict(Counter(f"{e.kind} ({kinds[e.kind].cameo})" for e in resolved.events)),
             problems=problems,
         )
-    if state is not None:
-        state.close()
     if store is not None:
         store.prune(keep=set(keys.values()))
-    return quads, summary
+    return quads, summary, _closing(state, persist) if state is not None else None
 
 
 def _extract(
@@ -290,6 +292,19 @@ def _extract(
     if bar is not None:
         bar.close()
     return done
+
+
+def _closing(state: ResolutionState, persist: Callable[[], None] | None) -> Callable[[], None]:
+    """``persist()``, then the state closed (whatever happened)."""
+
+    def run() -> None:
+        try:
+            if persist is not None:
+                persist()
+        finally:
+            state.close()
+
+    return run
 
 
 @paused_gc()  # no cycles to collect (checked on the NLP pass), and at 10^4 documents 6 s saved
@@ -355,7 +370,7 @@ def build_graph(
     >>> len(ds) == summary.triples
     True
     """
-    quads, summary = _build(
+    quads, summary, _ = _build(
         paths, config=config, model=model, progress=progress, nlp=nlp, problems=problems, max_bytes=max_bytes,
         part_chars=part_chars, cache=cache, rebuild=rebuild, jobs=jobs,
     )
@@ -419,7 +434,7 @@ def build(
     folder = out / STORE_DIR
     ns = namespaces()
     chunks = GraphChunks(out / CACHE_DIR, chunks_fingerprint(ns), reuse=not rebuild) if cache else None
-    quads, summary = _build(
+    quads, summary, persist = _build(
         paths,
         config=config,
         model=model,
@@ -436,6 +451,7 @@ def build(
         (out / CACHE_DIR / TRIG_INDEX).unlink(missing_ok=True)  # graph.trig written whole, its blocks not taken on trust
     trig = Concurrent(save_quads, quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None)
     kept = Concurrent(lambda: chunks.save(trig_prefixes(ns, quads.iris))) if chunks is not None else None
+    resolution = Concurrent(persist) if persist is not None else None
     try:
         if embedded:
             if rebuild:
@@ -453,6 +469,8 @@ def build(
         finally:
             if kept is not None:
                 kept.result()
+            if resolution is not None:
+                resolution.result()
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)

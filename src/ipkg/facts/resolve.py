@@ -341,6 +341,10 @@ class Resolution:
 
     names: dict[str, str]
     """Unknown actor's name -> the label of its first reference."""
+    refs: list[list[list[tuple[ActorRef, str]]]]
+    """Per document, :func:`registrations`."""
+    named: list[list[list[tuple[str, str] | None]]]
+    """Per document, per phase, each reference's name (see :meth:`Context.name_of`)."""
     iris: list[list[list[str]]]
     """Per document, per phase, the IRI of each reference (as :func:`registrations` lists them)."""
     items: list[list[tuple[GroupKey, Item]]]
@@ -440,5 +444,5 @@ def resolve(documents: Iterable[DocumentFacts], *, context: Context | None = Non
     quotes = [(iri, q) for d, doc_iris in zip(docs, iris) for iri, q in zip(doc_iris[4], d.quotes)]
     figures = [f for d in docs for f in d.figures]
     if working is not None:
-        working.append(Resolution(names, iris, items, base, grouped, denies))
+        working.append(Resolution(names, regs, named, iris, items, base, grouped, denies))
     return Resolved(docs, actors, sorted(events.values(), key=lambda e: e.iri), positions, quotes, figures, actor_docs)

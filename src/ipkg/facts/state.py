@@ -131,6 +131,21 @@ def _firsts(d: DocumentFacts, ctx: Context, iri_of: Callable[[tuple[str, str] | 
     return names, actors, iris
 
 
+def _firsts_of(refs: list[list[tuple[Any, str]]], named: list[list[tuple[str, str] | None]], iris: list[list[str]]) -> tuple[dict[str, tuple[int, int, str]], dict[str, tuple[int, int, str, str]]]:
+    """:func:`_firsts` of a document already resolved (its references, their names and IRIs)."""
+    names: dict[str, tuple[int, int, str]] = {}
+    actors: dict[str, tuple[int, int, str, str]] = {}
+    pos = 0
+    for phase, (phase_refs, phase_named, phase_iris) in enumerate(zip(refs, named, iris)):
+        for (ref, _), n, iri in zip(phase_refs, phase_named, phase_iris):
+            if n is not None and n[0] not in names:
+                names[n[0]] = (phase, pos, n[1])
+            if iri not in actors:
+                actors[iri] = (phase, pos, ref.label, ref.type)
+            pos += 1
+    return names, actors
+
+
 def _items(d: DocumentFacts, ctx: Context, iris: list[list[str]]) -> list[tuple[GroupKey, Item]]:
     at = iter(iris[1])
     out: list[tuple[GroupKey, Item]] = []
@@ -194,15 +209,17 @@ class ResolutionState:
         ctx = context or Context()
         name_iri = {n: ctx.actor_iri(n, label) for n, label in work.names.items()}
         doc_rows = []
-        names: dict[str, dict[str, tuple[int, int, str]]] = {}
-        actors: dict[str, dict[str, tuple[int, int, str, str]]] = {}
+        names: dict[str, tuple[str, tuple[int, int, str], int]] = {}  # name -> first document, its reference, documents
+        actors: dict[str, tuple[str, tuple[int, int, str, str], int]] = {}
         seqs: dict[GroupKey, list[int]] = {}
-        for d, items in zip(docs, work.items):
-            mine_names, mine_actors, _ = _firsts(d, ctx, lambda named, key: key if named is None else name_iri[named[0]])
+        for d, items, refs, named, iris in zip(docs, work.items, work.refs, work.named, work.iris):
+            mine_names, mine_actors = _firsts_of(refs, named, iris)
             for n, first in mine_names.items():
-                names.setdefault(n, {})[d.doc_id] = first
-            for a, first in mine_actors.items():
-                actors.setdefault(a, {})[d.doc_id] = first
+                head = names.get(n)
+                names[n] = (d.doc_id, first, 1) if head is None else (*head[:2], head[2] + 1) if head[1][0] <= first[0] else (d.doc_id, first, head[2] + 1)
+            for a, afirst in mine_actors.items():
+                ahead = actors.get(a)
+                actors[a] = (d.doc_id, afirst, 1) if ahead is None else (*ahead[:2], ahead[2] + 1) if ahead[1][0] <= afirst[0] else (d.doc_id, afirst, ahead[2] + 1)
             for seq, (key, _) in enumerate(items):
                 seqs.setdefault(key, []).append(seq)
             doc_rows.append(_Doc(keys.get(d.doc_id, ""), d.sentences, signatures.get(d.doc_id, ""), mine_names, mine_actors, items, _denials(d)).row(d.doc_id))
@@ -228,10 +245,8 @@ class ResolutionState:
                 self._schema(db)
                 db.executemany("INSERT INTO doc VALUES (?,?,?,?)", (r[:4] for r in doc_rows))
                 db.executemany("INSERT INTO docv VALUES (?,?)", ((r[0], r[4]) for r in doc_rows))
-                db.executemany("INSERT INTO nreg VALUES (?,?,?,?,?)", ((n, d, *r) for n, regs in names.items() for d, r in regs.items()))
-                db.executemany("INSERT INTO name VALUES (?,?,?)", ((n, name_iri[n], _earliest(regs)) for n, regs in names.items()))
-                db.executemany("INSERT INTO areg VALUES (?,?,?,?,?,?)", ((a, d, *r) for a, regs in actors.items() for d, r in regs.items()))
-                db.executemany("INSERT INTO actor VALUES (?,?,?,?,?)", ((a, *_head(resolved.actors[a]), _earliest(regs)) for a, regs in actors.items()))
+                db.executemany("INSERT INTO name VALUES (?,?,?,?,?,?,?)", ((n, name_iri[n], d, *r, count) for n, (d, r, count) in names.items()))
+                db.executemany("INSERT INTO actor VALUES (?,?,?,?,?,?,?,?,?,?)", ((a, *_head(resolved.actors[a]), d, *r, count) for a, (d, r, count) in actors.items()))
                 db.executemany("INSERT INTO grp VALUES (?,?)", ((repr(k), _dump((v, seqs[k]))) for k, v in work.base.items()))
                 db.executemany("INSERT INTO cl VALUES (?,?)", ((repr(k), _dump(v)) for k, v in work.clusters.items()))
                 db.executemany("INSERT INTO multi VALUES (?,?)", ((repr(k), _dump(v)) for k, v in multis.items()))
@@ -250,10 +265,9 @@ class ResolutionState:
     def _schema(db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE doc (k TEXT PRIMARY KEY, key TEXT, sentences INTEGER, signature TEXT)")
         db.execute("CREATE TABLE docv (k TEXT PRIMARY KEY, v BLOB)")
-        db.execute("CREATE TABLE name (k TEXT PRIMARY KEY, iri TEXT, first TEXT)")
-        db.execute("CREATE TABLE nreg (k TEXT, doc TEXT, phase INTEGER, idx INTEGER, label TEXT, PRIMARY KEY (k, doc)) WITHOUT ROWID")
-        db.execute("CREATE TABLE actor (k TEXT PRIMARY KEY, label TEXT, type TEXT, wikidata TEXT, first TEXT)")
-        db.execute("CREATE TABLE areg (k TEXT, doc TEXT, phase INTEGER, idx INTEGER, label TEXT, type TEXT, PRIMARY KEY (k, doc)) WITHOUT ROWID")
+        # a name's and an actor's earliest reference (document, phase, position, label[, type]) and how many documents refer to it
+        db.execute("CREATE TABLE name (k TEXT PRIMARY KEY, iri TEXT, first TEXT, phase INTEGER, idx INTEGER, label TEXT, n INTEGER)")
+        db.execute("CREATE TABLE actor (k TEXT PRIMARY KEY, label TEXT, type TEXT, wikidata TEXT, first TEXT, phase INTEGER, idx INTEGER, flabel TEXT, ftype TEXT, n INTEGER)")
         for table in ("meta", "grp", "cl", "multi"):
             db.execute(f"CREATE TABLE {table} (k TEXT PRIMARY KEY, v BLOB)")
 
@@ -265,7 +279,7 @@ class ResolutionState:
         if not self.path.is_file():
             return None
         try:
-            db = sqlite3.connect(self.path)
+            db = sqlite3.connect(self.path, check_same_thread=False)  # updated here, committed by a build's thread
             db.execute("PRAGMA journal_mode=WAL")  # a commit is a write to the log, synced only at checkpoints
             db.execute("PRAGMA synchronous=NORMAL")
             meta = {k: _load(v) for k, v in db.execute("SELECT k, v FROM meta")}
@@ -314,30 +328,6 @@ class ResolutionState:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
-    def _first(self, table: str, k: str, first: str | None, gone: Mapping[str, Any], added: Mapping[str, tuple[Any, ...]], rank: Mapping[str, int]) -> tuple[str, tuple[Any, ...]] | None:
-        """The earliest reference to name or actor ``k`` (document, (phase, position, label, ...)),
-        ``table`` holding each document's first, once the ``gone`` documents' are removed and the
-        ``added`` ones put in; None if none is left. The earliest of those kept is the last build's
-        ``first`` unless that one is gone, so the others are read only then."""
-        db = self._db
-        assert db is not None
-        if first is not None and first not in gone:
-            row = db.execute(f"SELECT phase, idx, label{', type' if table == 'areg' else ''} FROM {table} WHERE k = ? AND doc = ?", (k, first)).fetchone()
-            regs = {first: tuple(row)}
-        else:
-            rows = db.execute(f"SELECT doc, phase, idx, label{', type' if table == 'areg' else ''} FROM {table} WHERE k = ?", (k,))
-            regs = {r[0]: tuple(r[1:]) for r in rows if r[0] not in gone}
-        regs.update(added)
-        if not regs:
-            return None
-        best = min(regs, key=lambda d: (regs[d][0], rank[d], regs[d][1]))
-        return best, regs[best]
-
-    def _others(self, table: str, k: str, gone: Mapping[str, Any], fresh: Mapping[str, Any]) -> bool:
-        """Whether a document that did not change refers to name or actor ``k``."""
-        rows = self._db.execute(f"SELECT doc FROM {table} WHERE k = ?", (k,))  # type: ignore[union-attr]
-        return any(d not in gone and d not in fresh for (d,) in rows)
-
     def _doc_blob(self, doc_id: str) -> tuple[Any, ...]:
         row = self._db.execute("SELECT v FROM docv WHERE k = ?", (doc_id,)).fetchone()  # type: ignore[union-attr]
         if row is None:
@@ -363,18 +353,20 @@ class ResolutionState:
 
         # names: an IRI must not move for documents that did not change
         new_names = {d: _firsts(f, ctx, lambda named, key: key)[0] for d, f in fresh.items()}
-        name_rows: dict[str, tuple[str, str] | None] = {}  # name -> (IRI, first document), or None: gone
+        name_rows: dict[str, tuple[Any, ...] | None] = {}  # name -> its row, or None: gone
         for n in {n for doc in before.values() for n in doc.names} | {n for ns in new_names.values() for n in ns}:
-            head = db.execute("SELECT iri, first FROM name WHERE k = ?", (n,)).fetchone()
-            found = self._first("nreg", n, head[1] if head else None, before, {d: ns[n] for d, ns in new_names.items() if n in ns}, rank)
+            head = db.execute("SELECT iri, first, phase, idx, label, n FROM name WHERE k = ?", (n,)).fetchone()
+            found = _earliest(head[1:] if head else None, [d for d, doc in before.items() if n in doc.names], {d: ns[n] for d, ns in new_names.items() if n in ns}, rank)
             if found is None:
+                return None
+            if not found:
                 name_rows[n] = None
                 continue
-            first, reg = found
+            (first, reg, count), others = found
             iri = ctx.actor_iri(n, reg[2])
-            if head is not None and iri != head[0] and self._others("nreg", n, before, fresh):
+            if head is not None and iri != head[0] and others:
                 return None
-            name_rows[n] = (iri, first)
+            name_rows[n] = (iri, first, *reg, count)
         name_iri = {n: row[0] for n, row in name_rows.items() if row is not None}
 
         def iri_of(named: tuple[str, str] | None, key: str) -> str:
@@ -391,18 +383,20 @@ class ResolutionState:
             after[d] = _Doc(current[d], f.sentences, "", names, actors_, _items(f, ctx, iris[d]), _denials(f))
 
         # actors: a label must not change for documents that did not change
-        actor_rows: dict[str, tuple[tuple[str, str, str | None], str] | None] = {}  # actor -> (head, first document)
+        actor_rows: dict[str, tuple[Any, ...] | None] = {}  # actor -> its row, or None: gone
         for a in {a for doc in before.values() for a in doc.actors} | {a for doc in after.values() for a in doc.actors}:
-            row = db.execute("SELECT label, type, wikidata, first FROM actor WHERE k = ?", (a,)).fetchone()
-            found = self._first("areg", a, row[3] if row else None, before, {d: doc.actors[a] for d, doc in after.items() if a in doc.actors}, rank)
+            row = db.execute("SELECT label, type, wikidata, first, phase, idx, flabel, ftype, n FROM actor WHERE k = ?", (a,)).fetchone()
+            found = _earliest(row[3:] if row else None, [d for d, doc in before.items() if a in doc.actors], {d: doc.actors[a] for d, doc in after.items() if a in doc.actors}, rank)
             if found is None:
+                return None
+            if not found:
                 actor_rows[a] = None
                 continue
-            first, reg = found
+            (first, reg, count), others = found
             head = _head(ctx.actor(a, reg[2], reg[3]))
-            if row is not None and head != tuple(row[:3]) and self._others("areg", a, before, fresh):
+            if row is not None and head != tuple(row[:3]) and others:
                 return None
-            actor_rows[a] = (head, first)
+            actor_rows[a] = (*head, first, *reg, count)
 
         # groups: their own mentions, and those coupled to them through "A and B attacked C"
         base = _Groups(self)
@@ -502,7 +496,7 @@ class ResolutionState:
             if row is None:
                 actors.pop(a, None)
             else:
-                actors[a] = ResolvedActor(a, *row[0])
+                actors[a] = ResolvedActor(a, *row[:3])
         actor_docs: dict[str, set[str]] = {}
         positions, quotes, figures = [], [], []
         events: dict[tuple[GroupKey, int], ResolvedEvent] = {}
@@ -534,14 +528,10 @@ class ResolutionState:
             ("DELETE FROM docv WHERE k = ?", [(d,) for d in before]),
             ("INSERT INTO doc VALUES (?,?,?,?)", [doc.row(d)[:4] for d, doc in after.items()]),
             ("INSERT INTO docv VALUES (?,?)", [(d, doc.row(d)[4]) for d, doc in after.items()]),
-            ("DELETE FROM nreg WHERE k = ? AND doc = ?", [(n, d) for d, doc in before.items() for n in doc.names]),
-            ("INSERT INTO nreg VALUES (?,?,?,?,?)", [(n, d, *r) for d, doc in after.items() for n, r in doc.names.items()]),
             ("DELETE FROM name WHERE k = ?", [(n,) for n, row in name_rows.items() if row is None]),
-            ("INSERT OR REPLACE INTO name VALUES (?,?,?)", [(n, *row) for n, row in name_rows.items() if row is not None]),
-            ("DELETE FROM areg WHERE k = ? AND doc = ?", [(a, d) for d, doc in before.items() for a in doc.actors]),
-            ("INSERT INTO areg VALUES (?,?,?,?,?,?)", [(a, d, *r) for d, doc in after.items() for a, r in doc.actors.items()]),
+            ("INSERT OR REPLACE INTO name VALUES (?,?,?,?,?,?,?)", [(n, *row) for n, row in name_rows.items() if row is not None]),
             ("DELETE FROM actor WHERE k = ?", [(a,) for a, row in actor_rows.items() if row is None]),
-            ("INSERT OR REPLACE INTO actor VALUES (?,?,?,?,?)", [(a, *row[0], row[1]) for a, row in actor_rows.items() if row is not None]),
+            ("INSERT OR REPLACE INTO actor VALUES (?,?,?,?,?,?,?,?,?,?)", [(a, *row) for a, row in actor_rows.items() if row is not None]),
             ("DELETE FROM grp WHERE k = ?", [(repr(k),) for k in base.dirty if not base[k]]),
             ("INSERT OR REPLACE INTO grp VALUES (?,?)", [(repr(k), _dump((base[k], base.seqs(k)))) for k in base.dirty if base[k]]),
             ("DELETE FROM cl WHERE k = ?", [(repr(k),) for k, v in new_clusters.items() if not v]),
@@ -573,10 +563,23 @@ class ResolutionState:
             self._db = None
 
 
-def _earliest(regs: dict[str, tuple[Any, ...]]) -> str:
-    """Of documents in corpus order, with their first references, the one whose reference is earliest."""
-    order = {d: i for i, d in enumerate(regs)}
-    return min(regs, key=lambda d: (regs[d][0], order[d], regs[d][1]))
+def _earliest(head: tuple[Any, ...] | None, gone: list[str], added: Mapping[str, tuple[Any, ...]], rank: Mapping[str, int]) -> tuple[tuple[str, tuple[Any, ...], int], bool] | tuple[()] | None:
+    """A name's or actor's earliest reference after a change: ((document, reference, documents),
+    whether documents that did not change refer to it). ``head`` is the last build's (document,
+    phase, position, label[, type], documents); ``gone``, the documents whose references are
+    removed; ``added``, the new ones'. ``()`` if none is left; None if the earliest cannot be told
+    without reading every document's reference (the earliest one is gone and others are left)."""
+    count = (head[-1] if head else 0) - len(gone) + len(added)
+    if count <= 0:
+        return ()
+    others = count > len(added)
+    cands = dict(added)
+    if head is not None and head[0] not in gone:
+        cands[head[0]] = tuple(head[1:-1])
+    elif others:
+        return None
+    first = min(cands, key=lambda d: (cands[d][0], rank[d], cands[d][1]))
+    return (first, cands[first], count), others
 
 
 def _head(actor: ResolvedActor) -> tuple[str, str, str | None]:
