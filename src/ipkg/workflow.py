@@ -16,10 +16,11 @@ from rdflib import Dataset
 from spacy.language import Language
 
 from .analysis.project import graph_to_actor_network, paused_gc
-from .errors import Warnings
+from .errors import IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
-from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
-from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
+from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
+from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, split_record
+from .ingest.scan import INPUTS_MANIFEST, ScannedRecord, scan_records
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.chunks import GraphChunks, chunks_fingerprint
 from .kg.io import save_quads, trig_prefixes
@@ -163,6 +164,39 @@ def extract_facts(nlp: Language, records: list[TextRecord], *, jobs: int | None 
         _WORKER_NLP = None
 
 
+def _read_inputs(
+    paths: Iterable[str | Path],
+    problems: list[Problem],
+    *,
+    config: str | Path | None,
+    model: str | None,
+    max_bytes: int,
+    part_chars: int,
+    cache: str | Path | None,
+    rebuild: bool,
+) -> list[ScannedRecord]:
+    """The documents under ``paths`` with their cache keys (see :func:`ipkg.ingest.scan.scan_records`),
+    each file opened only if its stat changed since the last build with this ``cache``; then a
+    warning for each text processed in parts.
+    """
+    paths = list(paths)
+    fingerprint = None
+    if cache is not None:
+        try:
+            fingerprint = pipeline_fingerprint(config, model, part_chars)
+        except IpkgError:
+            scan_records(paths, problems, max_bytes=max_bytes)  # the input's problems are reported before the pipeline's
+            raise
+    records = scan_records(
+        paths, problems, max_bytes=max_bytes, part_chars=part_chars, fingerprint=fingerprint,
+        manifest=Path(cache) / INPUTS_MANIFEST if cache is not None else None, rebuild=rebuild,
+    )
+    for r in records:
+        if r.parts > 1:
+            problems.append(Problem(r.path, Warnings.W005.format(length=r.length, line=r.line, parts=r.parts, size=part_chars), "warning"))
+    return records
+
+
 def _build(
     paths: Iterable[str | Path],
     *,
@@ -182,22 +216,17 @@ def _build(
     :class:`ipkg.kg.quads.NQuads`), which takes a fraction of the time and memory of an rdflib
     dataset. The summary's ``triples`` is left to the caller."""
     problems = [] if problems is None else problems
-    records = list(iter_records(paths, problems, max_bytes=max_bytes))
+    records = _read_inputs(paths, problems, config=config, model=model, max_bytes=max_bytes, part_chars=part_chars, cache=cache, rebuild=rebuild)
     store = FactsCache(cache) if cache is not None else None
-    fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
-    keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
+    keys = {r.doc_id: r.key for r in records} if store is not None else {}
     cached: dict[str, DocumentFacts] = {}
     parts: list[TextRecord] = []
     for record in records:
-        split = split_record(record, part_chars)
-        if len(split) > 1:
-            line = max(len(line) for line in record.text.splitlines())
-            problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
         hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
         if hit is not None and hit.doc_id == record.doc_id:
             cached[record.doc_id] = hit
         else:
-            parts.extend(split)
+            parts.extend(split_record(record.load(), part_chars))
     if parts and nlp is None:
         nlp = build_nlp(config, model)
     expected = Counter(part.doc_id for part in parts)
