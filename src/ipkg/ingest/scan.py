@@ -82,7 +82,7 @@ class _Origin:
     manifest: Path | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ScannedRecord:
     """A document found by :func:`scan_records`.
 
@@ -166,23 +166,6 @@ def _stat(path: str) -> Stat | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _of(st: os.stat_result) -> Stat:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _suffix(name: str) -> str:
-    """``Path(name).suffix``."""
-    i = name.rfind(".")
-    return name[i:] if 0 < i < len(name) - 1 else ""
-
-
-def _child(prefix: str, name: str) -> str:
-    """``str(Path(prefix) / name)`` for a normalised ``prefix``."""
-    if prefix == ".":
-        return name
-    return prefix + name if prefix.endswith(os.sep) else prefix + os.sep + name
-
-
 _Listing = list[tuple[tuple[str, ...], str, "os.DirEntry[str]"]]
 
 
@@ -212,7 +195,7 @@ def folder_files(root: str) -> _Listing:
             if e.name.startswith("."):
                 continue
             parts = (*rel, e.name)
-            path = _child(folder, e.name)
+            path = e.path if folder != "." else e.name  # as str(Path(folder) / e.name)
             try:
                 is_dir = e.is_dir()
             except OSError:
@@ -356,7 +339,7 @@ def scan_records(
         ids[slug] = path
         return base
 
-    def add(rec: TextRecord, path: str, defaults: dict[str, str] | None, st: Stat | None, got: tuple[tuple[str, str, str], ...], base: str, slug: str, doc_id: str) -> None:
+    def add(slot: str, rec: TextRecord, path: str, defaults: dict[str, str] | None, st: Stat | None, got: tuple[tuple[str, str, str], ...], base: str, slug: str, doc_id: str) -> None:
         """A document read in full, under its settled id: its key made, its entry noted."""
         rec = replace(rec, doc_id=doc_id) if doc_id != rec.doc_id else rec
         key = record_key(rec, fingerprint) if fingerprint is not None else ""
@@ -367,10 +350,10 @@ def scan_records(
             if parts > 1:
                 line = max(len(x) for x in rec.text.splitlines())
         if st is not None:
-            files[path] = (st, defaults, got, (base, slug, doc_id, key, length, parts, line))
+            files[slot] = (st, defaults, got, (base, slug, doc_id, key, length, parts, line))
         found.append(ScannedRecord(doc_id, path, key, rec, length, parts, line))
 
-    def read(path: str, defaults: dict[str, str] | None, st: Stat | None) -> None:
+    def read(slot: str, path: str, defaults: dict[str, str] | None, st: Stat | None) -> None:
         """Read the file as ``iter_records`` does, and note what it gave."""
         nonlocal changed
         changed = True
@@ -389,25 +372,39 @@ def scan_records(
             report(p)
         if rec is not None:
             slug = slugify(rec.doc_id)
-            add(rec, path, defaults, st, _stored(got), rec.doc_id, slug, settle(rec.doc_id, slug, path))
+            add(slot, rec, path, defaults, st, _stored(got), rec.doc_id, slug, settle(rec.doc_id, slug, path))
         elif st is not None:
-            files[path] = (st, defaults, _stored(got), None)
+            files[slot] = (st, defaults, _stored(got), None)
+
+    old_files, limit = old.files, old.limit
 
     def visit(path: str, st: Stat | None, rows: Callable[[], dict[str, dict[str, str]]], name: str, same_rows: bool) -> None:
         """One file: taken from the manifest if its stat (and its row of manifest.tsv) is unchanged, else read."""
         nonlocal changed
-        entry = old.files.get(path)
-        if entry is None or not old.trusted(entry, st) or not (same_rows or rows().get(name) == entry[1]):
-            read(path, rows().get(name), st)
+        slot = path
+        if slot in files:  # a file named twice (a folder and a file in it) is a document each time, with its own entry
+            n = 2
+            while f"{path}\0{n}" in files:
+                n += 1
+            slot = f"{path}\0{n}"
+        entry = old_files.get(slot)
+        # trusted: the same stat, changed long enough before the manifest was written (see RACY_NS)
+        if entry is None or st is None or entry[0] != st or st[4] >= limit or st[5] >= limit or not (same_rows or rows().get(name) == entry[1]):
+            read(slot, path, rows().get(name), st)
             return
         _, defaults, got, doc = entry
-        for p in _problems(got):
-            report(p)
-        files[path] = entry
+        if got:
+            for p in _problems(got):
+                report(p)
+        files[slot] = entry
         if doc is None:
             return
         base, slug, last_id, key, length, parts, line = doc
-        doc_id = settle(base, slug, path)
+        if slug in ids:
+            doc_id = settle(base, slug, path)
+        else:
+            doc_id = base
+            ids[slug] = path
         if doc_id == last_id:
             found.append(ScannedRecord(doc_id, path, key, None, length, parts, line, defaults, origin))
             return
@@ -417,7 +414,7 @@ def scan_records(
             rec = read_record(path, defaults, max_bytes=max_bytes, problems=[])
         except InputError as exc:
             raise IpkgError(Errors.E030.format(reason=f"{path} changed while it was read ({exc.problem.reason}); build again")) from None
-        add(rec, path, defaults, st, got, base, slug, doc_id)
+        add(slot, rec, path, defaults, st, got, base, slug, doc_id)
 
     def folder_rows(folder: Path) -> tuple[Callable[[], dict[str, dict[str, str]]], bool]:
         """The rows of ``folder``'s manifest.tsv (parsed only when needed) and whether they are as last time.
@@ -459,12 +456,14 @@ def scan_records(
                     if parts == (MANIFEST,):
                         continue
                     name = parts[-1]
-                    suffix = _suffix(name)
+                    dot = name.rfind(".")
+                    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # Path.suffix
                     if suffix.lower() not in SUFFIXES:
                         report(Problem(fpath, Warnings.W004.format(suffix=suffix or name, suffixes=_SUFFIX_LIST), "warning"))
                         continue
                     try:
-                        st: Stat | None = _of(e.stat())
+                        r = e.stat()
+                        st: Stat | None = (r.st_dev, r.st_ino, r.st_size, r.st_mode, r.st_mtime_ns, r.st_ctime_ns)
                     except OSError:
                         st = None
                     visit(fpath, st, rows, name, same)
