@@ -30,11 +30,12 @@ pipeline fingerprint, is ignored (every file is read, and a new manifest written
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
 import pickle
-import stat as stat_
+import struct
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -70,7 +71,9 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # the messages, slugs and reserved names (collisions), and the cache key.
 _CODE = ("ingest", "errors.py", "facts/resolve.py", "facts/cache.py", "kg/mint.py", "nlp/components/cleaner.py")
 
-Stat = tuple[int, int, int, int, int, int]
+Stat = tuple[bytes, int]
+"""A file's ``stat`` as the manifest keeps it (device, inode, size, mode, mtime and ctime packed), and the later of its mtime and ctime."""
+_SIGNATURE = struct.Struct("<4Q2q")
 
 
 @dataclass(frozen=True)
@@ -158,12 +161,18 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+def _signature(st: os.stat_result) -> Stat | None:
+    try:
+        return _SIGNATURE.pack(st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns), max(st.st_mtime_ns, st.st_ctime_ns)
+    except struct.error:  # not 64-bit numbers: not taken on trust
+        return None
+
+
 def _stat(path: str) -> Stat | None:
     try:
-        st = os.stat(path)
+        return _signature(os.stat(path))
     except (OSError, ValueError):
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns)
 
 
 _Listing = list[tuple[tuple[str, ...], str, "os.DirEntry[str]"]]
@@ -239,7 +248,13 @@ class _Manifest:
                 data = fh.read()
             if not data.startswith(_MAGIC) or data[len(_MAGIC) : len(_MAGIC) + 64] != hashlib.sha256(data[len(_MAGIC) + 65 :]).hexdigest().encode():
                 return
-            saved, folders, files = _Unpickler(io.BytesIO(data[len(_MAGIC) + 65 :])).load()
+            collecting = gc.isenabled()
+            gc.disable()  # tens of thousands of objects, none in a cycle
+            try:
+                saved, folders, files = _Unpickler(io.BytesIO(data[len(_MAGIC) + 65 :])).load()
+            finally:
+                if collecting:
+                    gc.enable()
         except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, RecursionError, MemoryError, IndexError, KeyError, AttributeError):
             return
         if saved == header and isinstance(files, dict) and isinstance(folders, dict):
@@ -248,7 +263,7 @@ class _Manifest:
 
     def trusted(self, entry: Any, st: Stat | None) -> bool:
         """Whether ``entry``'s stat is ``st`` and old enough to be taken on trust."""
-        return st is not None and entry[0] == st and st[4] < self.limit and st[5] < self.limit
+        return st is not None and entry[0] == st[0] and st[1] < self.limit
 
 
 def _problems(stored: tuple[tuple[str, str, str], ...]) -> list[Problem]:
@@ -350,7 +365,7 @@ def scan_records(
             if parts > 1:
                 line = max(len(x) for x in rec.text.splitlines())
         if st is not None:
-            files[slot] = (st, defaults, got, (base, slug, doc_id, key, length, parts, line))
+            files[slot] = (st[0], defaults, got, base, "" if slug == base else slug, doc_id, key, length, parts, line)
         found.append(ScannedRecord(doc_id, path, key, rec, length, parts, line))
 
     def read(slot: str, path: str, defaults: dict[str, str] | None, st: Stat | None) -> None:
@@ -374,7 +389,7 @@ def scan_records(
             slug = slugify(rec.doc_id)
             add(slot, rec, path, defaults, st, _stored(got), rec.doc_id, slug, settle(rec.doc_id, slug, path))
         elif st is not None:
-            files[slot] = (st, defaults, _stored(got), None)
+            files[slot] = (st[0], defaults, _stored(got), None)
 
     old_files, limit = old.files, old.limit
 
@@ -389,17 +404,18 @@ def scan_records(
             slot = f"{path}\0{n}"
         entry = old_files.get(slot)
         # trusted: the same stat, changed long enough before the manifest was written (see RACY_NS)
-        if entry is None or st is None or entry[0] != st or st[4] >= limit or st[5] >= limit or not (same_rows or rows().get(name) == entry[1]):
+        if entry is None or st is None or entry[0] != st[0] or st[1] >= limit or not (same_rows or rows().get(name) == entry[1]):
             read(slot, path, rows().get(name), st)
             return
-        _, defaults, got, doc = entry
+        defaults, got, base = entry[1], entry[2], entry[3]
         if got:
             for p in _problems(got):
                 report(p)
         files[slot] = entry
-        if doc is None:
+        if base is None:
             return
-        base, slug, last_id, key, length, parts, line = doc
+        _, _, _, _, slug, last_id, key, length, parts, line = entry
+        slug = slug or base
         if slug in ids:
             doc_id = settle(base, slug, path)
         else:
@@ -442,7 +458,7 @@ def scan_records(
         rows = _manifest(folder, got.append)
         for p in got:
             report(p)
-        folders[mpath] = (st, _stored(got))
+        folders[mpath] = (st[0] if st is not None else None, _stored(got))
         return (lambda: rows), False
 
     paths = list(paths)
@@ -462,8 +478,7 @@ def scan_records(
                         report(Problem(fpath, Warnings.W004.format(suffix=suffix or name, suffixes=_SUFFIX_LIST), "warning"))
                         continue
                     try:
-                        r = e.stat()
-                        st: Stat | None = (r.st_dev, r.st_ino, r.st_size, r.st_mode, r.st_mtime_ns, r.st_ctime_ns)
+                        st = _signature(e.stat())
                     except OSError:
                         st = None
                     visit(fpath, st, rows, name, same)
