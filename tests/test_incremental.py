@@ -396,3 +396,29 @@ def test_incremental_rebuild_ignores_the_stat_manifest(nlp, tmp_path, no_racy_ma
     manifest.write_bytes(scan._MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
     trig, summary = _trig([docs], out, nlp, rebuild=True)
     assert trig == before and summary.processed == 2
+
+
+def test_incremental_file_that_no_longer_reads_as_its_stat_promised_is_cached_under_its_real_key(nlp, tmp_path, no_racy_margin):
+    """What a stat cannot show (here: the manifest's key for a.txt made wrong, as a change that kept the stat would) costs a
+    full read on the next build, and nothing is cached under a key that does not match the text."""
+    import hashlib
+
+    from ipkg.ingest import scan
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_text(SAME_VISIT, encoding="utf-8")
+    before, _ = _trig([docs], out, nlp)
+    keys = set(_entries(out))
+    _tick()
+    manifest = out / CACHE_DIR / INPUTS_MANIFEST
+    data = manifest.read_bytes()
+    header, folders, files = pickle.loads(data[len(scan._MAGIC) + 65 :])
+    path = str(docs / "a.txt")
+    files[path] = files[path][:6] + ("0" * 64,) + files[path][7:]
+    body = pickle.dumps((header, folders, files))
+    manifest.write_bytes(scan._MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    trig, summary = _trig([docs], out, nlp)
+    assert trig == before and (summary.processed, summary.from_cache) == (1, 1)
+    assert set(_entries(out)) == keys and not manifest.exists()

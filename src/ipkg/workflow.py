@@ -227,6 +227,8 @@ def _build(
             cached[record.doc_id] = hit
         else:
             parts.extend(split_record(record.load(), part_chars))
+            if store is not None:
+                keys[record.doc_id] = record.key  # changed if the file no longer reads as its stat promised
     if parts and nlp is None:
         nlp = build_nlp(config, model)
     expected = Counter(part.doc_id for part in parts)

@@ -109,7 +109,8 @@ class ScannedRecord:
         """The record: as read by the scan, or read now.
 
         A file that no longer reads as it did (changed in a way its ``stat`` did not show, or
-        while the build ran) is read as it is now, still under ``doc_id``, and the manifest is
+        while the build ran) is read as it is now, still under ``doc_id``; ``key`` becomes the
+        key of what was read (so that nothing is cached under the old one), and the manifest is
         deleted so that the next build reads every file.
 
         Raises
@@ -130,8 +131,11 @@ class ScannedRecord:
             _forget(origin.manifest)
             raise
         rec = replace(rec, doc_id=self.doc_id)
-        if origin.fingerprint is not None and record_key(rec, origin.fingerprint) != self.key:
-            _forget(origin.manifest)
+        if origin.fingerprint is not None:
+            key = record_key(rec, origin.fingerprint)
+            if key != self.key:
+                self.key = key
+                _forget(origin.manifest)
         return rec
 
 
