@@ -422,3 +422,16 @@ def test_incremental_file_that_no_longer_reads_as_its_stat_promised_is_cached_un
     trig, summary = _trig([docs], out, nlp)
     assert trig == before and (summary.processed, summary.from_cache) == (1, 1)
     assert set(_entries(out)) == keys and not manifest.exists()
+
+
+def test_incremental_inputs_problems_are_reported_before_a_missing_model_fails_the_build(tmp_path):
+    from ipkg.errors import IpkgError
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_bytes(b"%PDF-1.4")
+    problems = []
+    with pytest.raises(IpkgError, match="no_such_model_xyz"):
+        build_graph([docs], model="no_such_model_xyz", cache=tmp_path / "cache", problems=problems)
+    assert [pathlib.Path(p.path).name for p in problems] == ["b.txt"]

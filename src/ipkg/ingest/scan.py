@@ -50,7 +50,6 @@ from .readers import (
     SUFFIXES,
     InputError,
     Problem,
-    Report,
     TextRecord,
     _SUFFIX_LIST,
     _manifest,
