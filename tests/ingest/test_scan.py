@@ -74,6 +74,8 @@ def test_scan_folder_files_lists_what_rglob_lists(tmp_path):
     (docs / "a" / "b" / "y.txt").write_text("deeper")
     (docs / "a.b").mkdir()
     (docs / "a.b" / "z.txt").write_text("dotted folder")
+    for name in ("a b.txt", "a.txt", "a0.txt", "a!.txt", "B.txt", "é.txt"):
+        (docs / name).write_text("sorted by parts, not by the whole path")
     expected = [
         str(f) for f in sorted(docs.rglob("*")) if not f.is_dir() and not any(p.startswith(".") for p in f.relative_to(docs).parts)
     ]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import operator
 import os
 import pickle
 import struct
@@ -166,7 +167,8 @@ def code_fingerprint() -> str:
 
 def _signature(st: os.stat_result) -> Stat | None:
     try:
-        return _SIGNATURE.pack(st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns), max(st.st_mtime_ns, st.st_ctime_ns)
+        m, c = st.st_mtime_ns, st.st_ctime_ns
+        return _SIGNATURE.pack(st.st_dev, st.st_ino, st.st_size, st.st_mode, m, c), m if m > c else c
     except struct.error:  # not 64-bit numbers: not taken on trust
         return None
 
@@ -178,12 +180,16 @@ def _stat(path: str) -> Stat | None:
         return None
 
 
-_Listing = list[tuple[tuple[str, ...], str, "os.DirEntry[str]"]]
+_Listing = list[tuple[str, str, "os.DirEntry[str]"]]
+_NAME = operator.attrgetter("name")
 
 
 def folder_files(root: str) -> _Listing:
     """What ``sorted(Path(root).rglob("*"))`` lists, less folders (and links to folders) and
-    hidden entries, as ``(parts below root, path, entry)``; hidden folders are not entered.
+    hidden entries, as ``(name, path, entry)``; hidden folders are not entered.
+
+    Sorting paths by their parts is going through the tree depth first with each folder's names
+    sorted, which is what this does.
 
     Examples
     --------
@@ -192,37 +198,32 @@ def folder_files(root: str) -> _Listing:
     >>> (folder / "a").mkdir(); (folder / ".git").mkdir()
     >>> for name in ("a/x.txt", "a-b.txt", ".git/c.txt", "b.md"):
     ...     _ = (folder / name).write_text("text")
-    >>> [parts for parts, _, _ in folder_files(str(folder))]
-    [('a', 'x.txt'), ('a-b.txt',), ('b.md',)]
+    >>> [pathlib.Path(path).relative_to(folder).as_posix() for _, path, _ in folder_files(str(folder))]
+    ['a/x.txt', 'a-b.txt', 'b.md']
     """
     found: _Listing = []
+    fold = os.name == "nt"  # Windows paths compare case-insensitively
 
-    def walk(folder: str, rel: tuple[str, ...]) -> None:
+    def walk(folder: str) -> None:
         try:
             with os.scandir(folder) as it:
-                entries = list(it)
+                entries = [e for e in it if not e.name.startswith(".")]
         except OSError:
             return
+        entries.sort(key=(lambda e: e.name.lower()) if fold else _NAME)
         for e in entries:
-            if e.name.startswith("."):
-                continue
-            parts = (*rel, e.name)
-            path = e.path if folder != "." else e.name  # as str(Path(folder) / e.name)
             try:
                 is_dir = e.is_dir()
             except OSError:
                 is_dir = False
+            path = e.path if folder != "." else e.name  # as str(Path(folder) / e.name)
             if is_dir:
                 if not e.is_symlink():
-                    walk(path, parts)
+                    walk(path)
                 continue
-            found.append((parts, path, e))
+            found.append((e.name, path, e))
 
-    walk(root, ())
-    if os.name == "nt":  # pragma: no cover
-        found.sort(key=lambda item: tuple(p.lower() for p in item[0]))
-    else:
-        found.sort(key=lambda item: item[0])
+    walk(root)
     return found
 
 
@@ -471,10 +472,10 @@ def scan_records(
             p = Path(path)
             if p.is_dir():
                 rows, same = folder_rows(p)
-                for parts, fpath, e in folder_files(str(p)):
-                    if parts == (MANIFEST,):
+                top = MANIFEST if str(p) == "." else os.path.join(str(p), MANIFEST)
+                for name, fpath, e in folder_files(str(p)):
+                    if fpath == top:
                         continue
-                    name = parts[-1]
                     dot = name.rfind(".")
                     suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # Path.suffix
                     if suffix.lower() not in SUFFIXES:
