@@ -24,6 +24,7 @@ from typing import Any
 # time the build waits for it.
 PHASES = {
     "iter_records": "read",
+    "_read_inputs": "read",
     "build_nlp": "pipeline load",
     "extract_facts": "nlp",
     "merge_parts": "facts",

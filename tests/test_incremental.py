@@ -8,6 +8,7 @@ import pytest
 
 from conftest import SEEDS
 from ipkg.facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
+from ipkg.ingest.scan import INPUTS_MANIFEST
 from ipkg.kg.io import save_graph
 from ipkg.query.sparql import run_query
 from ipkg.store import open_store
@@ -25,7 +26,8 @@ def _trig(paths, out, nlp, cache=True, **kw):
 
 
 def _entries(out):
-    return sorted(p.name for p in (out / CACHE_DIR).iterdir())
+    """The facts cache's entries (and anything else but the stat manifest of the inputs)."""
+    return sorted(p.name for p in (out / CACHE_DIR).iterdir() if p.name != INPUTS_MANIFEST)
 
 
 def test_incremental_rebuild_from_cache_is_byte_identical(seed_build, tmp_path):
@@ -92,7 +94,7 @@ def test_incremental_corrupt_entry_is_reprocessed(nlp, tmp_path, damage):
     (docs / "a.txt").write_text(VISIT)
     (docs / "b.txt").write_text(SAME_VISIT)
     before, _ = _trig([docs], out, nlp)
-    entries = sorted((out / CACHE_DIR).iterdir())
+    entries = sorted(p for p in (out / CACHE_DIR).iterdir() if p.name != INPUTS_MANIFEST)
     victim, other = entries
     data = victim.read_bytes()
     planted = tmp_path / "planted"
@@ -330,3 +332,144 @@ def test_incremental_resolution_state_follows_the_corpus(tmp_path):
     (docs / "visit.txt").write_text(SAME_VISIT)
     build([docs], out)
     same_as_fresh(4)
+
+
+@pytest.fixture
+def no_racy_margin(monkeypatch):
+    """Trust the stat of files written a moment ago (see ipkg.ingest.scan.RACY_NS); each test waits a clock tick."""
+    from ipkg.ingest import scan
+
+    monkeypatch.setattr(scan, "RACY_NS", 0)
+
+
+def _tick():
+    import time
+
+    time.sleep(0.02)
+
+
+def _mixed_corpus(docs):
+    docs.mkdir()
+    for path in SEED_FILES[:2]:
+        shutil.copy(path, docs / path.name)
+    (docs / "A b.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "a-b.txt").write_bytes(SAME_VISIT.replace("visited", "\u201cvisited\u201d").encode("cp1252"))
+    (docs / "long.txt").write_text((VISIT + "\n") * 40, encoding="utf-8")
+    (docs / "bin.txt").write_bytes(b"%PDF-1.4")
+    (docs / "ontology.md").write_text(SAME_VISIT, encoding="utf-8")
+
+
+def test_incremental_unchanged_inputs_are_not_read_and_give_the_same_output_and_problems(nlp, tmp_path, no_racy_margin):
+    """The second build takes every document from the stat manifest: ids, keys, problems (W005 too) and output as a full read gives them."""
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    _mixed_corpus(docs)
+    fresh, full = _trig([docs], tmp_path / "fresh", nlp, cache=False, part_chars=2000)
+    first, _ = _trig([docs], out, nlp, part_chars=2000)
+    _tick()
+    import ipkg.ingest.scan as scan
+
+    reads = []
+    real = scan.read_record
+    scan.read_record = lambda *a, **k: reads.append(a[0]) or real(*a, **k)
+    try:
+        again, summary = _trig([docs], out, nlp, part_chars=2000)
+    finally:
+        scan.read_record = real
+    assert reads == [] and summary.processed == 0
+    assert first == again == fresh
+    assert [str(p) for p in summary.problems] == [str(p) for p in full.problems]
+    assert any("processed in" in p.reason for p in summary.problems) and any("ontology" in p.reason for p in summary.problems)
+
+
+def test_incremental_same_size_edit_with_mtime_put_back_is_processed(nlp, tmp_path, no_racy_margin):
+    import os
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_text(SAME_VISIT, encoding="utf-8")
+    _trig([docs], out, nlp)
+    _tick()
+    st = os.stat(docs / "a.txt")
+    (docs / "a.txt").write_text(VISIT.replace("12 May", "13 May"), encoding="utf-8")
+    os.utime(docs / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns))
+    _tick()
+    trig, summary = _trig([docs], out, nlp)
+    assert (summary.processed, summary.from_cache) == (1, 1)
+    assert trig == _trig([docs], tmp_path / "fresh", nlp, cache=False)[0]
+
+
+def test_incremental_unchanged_file_whose_facts_are_gone_is_read_then(nlp, tmp_path, no_racy_margin):
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_text(SAME_VISIT, encoding="utf-8")
+    before, _ = _trig([docs], out, nlp)
+    _tick()
+    for p in (out / CACHE_DIR).glob("*.pickle"):
+        p.unlink()
+    trig, summary = _trig([docs], out, nlp)
+    assert (summary.processed, summary.from_cache) == (2, 0) and trig == before
+    assert (out / CACHE_DIR / INPUTS_MANIFEST).is_file()  # the files read as the manifest said: it is kept
+
+
+def test_incremental_rebuild_ignores_the_stat_manifest(nlp, tmp_path, no_racy_margin):
+    """A manifest that lies (here: every file's key and id swapped with another's, checksum made good) is not used by --rebuild."""
+    import hashlib
+
+    from ipkg.ingest import scan
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_text(SAME_VISIT, encoding="utf-8")
+    before, _ = _trig([docs], out, nlp)
+    _tick()
+    manifest = out / CACHE_DIR / INPUTS_MANIFEST
+    data = manifest.read_bytes()
+    header, folders, files = pickle.loads(data[len(scan._MAGIC) + 65 :])
+    (pa, ea), (pb, eb) = sorted(files.items())
+    files = {pa: ea[:3] + eb[3:], pb: eb[:3] + ea[3:]}
+    body = pickle.dumps((header, folders, files))
+    manifest.write_bytes(scan._MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    trig, summary = _trig([docs], out, nlp, rebuild=True)
+    assert trig == before and summary.processed == 2
+
+
+def test_incremental_file_that_no_longer_reads_as_its_stat_promised_is_cached_under_its_real_key(nlp, tmp_path, no_racy_margin):
+    """What a stat cannot show (here: the manifest's key for a.txt made wrong, as a change that kept the stat would) costs a
+    full read on the next build, and nothing is cached under a key that does not match the text."""
+    import hashlib
+
+    from ipkg.ingest import scan
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_text(SAME_VISIT, encoding="utf-8")
+    before, _ = _trig([docs], out, nlp)
+    keys = set(_entries(out))
+    _tick()
+    manifest = out / CACHE_DIR / INPUTS_MANIFEST
+    data = manifest.read_bytes()
+    header, folders, files = pickle.loads(data[len(scan._MAGIC) + 65 :])
+    path = str(docs / "a.txt")
+    files[path] = files[path][:6] + ("0" * 64,) + files[path][7:]
+    body = pickle.dumps((header, folders, files))
+    manifest.write_bytes(scan._MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    trig, summary = _trig([docs], out, nlp)
+    assert trig == before and (summary.processed, summary.from_cache) == (1, 1)
+    assert set(_entries(out)) == keys and not manifest.exists()
+
+
+def test_incremental_inputs_problems_are_reported_before_a_missing_model_fails_the_build(tmp_path):
+    from ipkg.errors import IpkgError
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VISIT, encoding="utf-8")
+    (docs / "b.txt").write_bytes(b"%PDF-1.4")
+    problems = []
+    with pytest.raises(IpkgError, match="no_such_model_xyz"):
+        build_graph([docs], model="no_such_model_xyz", cache=tmp_path / "cache", problems=problems)
+    assert [pathlib.Path(p.path).name for p in problems] == ["b.txt"]

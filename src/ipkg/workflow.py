@@ -17,12 +17,13 @@ from rdflib import Dataset
 from spacy.language import Language
 
 from .analysis.project import graph_to_actor_network, paused_gc
-from .errors import Warnings
+from .errors import IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
+from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
 from .facts.resolve import Resolution
 from .facts.state import ResolutionState, state_fingerprint
-from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint, record_key
-from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, iter_records, split_record
+from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, split_record
+from .ingest.scan import INPUTS_MANIFEST, ScannedRecord, scan_records
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.chunks import GraphChunks, chunks_fingerprint
 from .kg.io import save_quads, trig_prefixes
@@ -166,6 +167,39 @@ def extract_facts(nlp: Language, records: list[TextRecord], *, jobs: int | None 
         _WORKER_NLP = None
 
 
+def _read_inputs(
+    paths: Iterable[str | Path],
+    problems: list[Problem],
+    *,
+    config: str | Path | None,
+    model: str | None,
+    max_bytes: int,
+    part_chars: int,
+    cache: str | Path | None,
+    rebuild: bool,
+) -> list[ScannedRecord]:
+    """The documents under ``paths`` with their cache keys (see :func:`ipkg.ingest.scan.scan_records`),
+    each file opened only if its stat changed since the last build with this ``cache``; then a
+    warning for each text processed in parts.
+    """
+    paths = list(paths)
+    fingerprint = None
+    if cache is not None:
+        try:
+            fingerprint = pipeline_fingerprint(config, model, part_chars)
+        except IpkgError:
+            scan_records(paths, problems, max_bytes=max_bytes)  # the input's problems are reported before the pipeline's
+            raise
+    records = scan_records(
+        paths, problems, max_bytes=max_bytes, part_chars=part_chars, fingerprint=fingerprint,
+        manifest=Path(cache) / INPUTS_MANIFEST if cache is not None else None, rebuild=rebuild,
+    )
+    for r in records:
+        if r.parts > 1:
+            problems.append(Problem(r.path, Warnings.W005.format(length=r.length, line=r.line, parts=r.parts, size=part_chars), "warning"))
+    return records
+
+
 def _build(
     paths: Iterable[str | Path],
     *,
@@ -187,27 +221,21 @@ def _build(
     the next build: the third value does it (None when there is nothing to keep), and the caller
     may run it beside other work (it leaves Python's lock while SQLite writes)."""
     problems = [] if problems is None else problems
-    records = list(iter_records(paths, problems, max_bytes=max_bytes))
+    records = _read_inputs(paths, problems, config=config, model=model, max_bytes=max_bytes, part_chars=part_chars, cache=cache, rebuild=rebuild)
     store = FactsCache(cache) if cache is not None else None
-    fingerprint = pipeline_fingerprint(config, model, part_chars) if store is not None else ""
-    keys = {r.doc_id: record_key(r, fingerprint) for r in records} if store is not None else {}
-    state = ResolutionState(cache, state_fingerprint(fingerprint)) if cache is not None and chunks is not None else None
+    keys = {r.doc_id: r.key for r in records} if store is not None else {}
+    state = ResolutionState(cache, state_fingerprint(pipeline_fingerprint(config, model, part_chars))) if cache is not None and chunks is not None else None
     known = state.keys() if state is not None and not rebuild else {}
     cached: dict[str, DocumentFacts] = {}
     parts: list[TextRecord] = []
-    splits: dict[str, list[TextRecord]] = {}
     for record in records:
-        split = splits[record.doc_id] = split_record(record, part_chars)
-        if len(split) > 1:
-            line = max(len(line) for line in record.text.splitlines())
-            problems.append(Problem(record.path, Warnings.W005.format(length=len(record.text), line=line, parts=len(split), size=part_chars), "warning"))
         if known.get(record.doc_id) == keys.get(record.doc_id):
             continue  # unchanged since the last build: its facts are read only if resolution needs them
         hit = store.get(keys[record.doc_id]) if store is not None and not rebuild else None
         if hit is not None and hit.doc_id == record.doc_id:
             cached[record.doc_id] = hit
         else:
-            parts.extend(split)
+            parts.extend(_parts(record, part_chars, keys if store is not None else None))
     done = _extract(parts, nlp, config, model, store, keys, progress, jobs)
 
     def load(doc_id: str) -> DocumentFacts | None:
@@ -241,7 +269,7 @@ def _build(
     else:
         missing = [r for r in records if load(r.doc_id) is None]  # unchanged, but their facts could not be read
         if missing:
-            done.update(_extract([p for r in missing for p in splits[r.doc_id]], nlp, config, model, store, keys, progress, jobs))
+            done.update(_extract([p for r in missing for p in _parts(r, part_chars, keys if store is not None else None)], nlp, config, model, store, keys, progress, jobs))
         docs = [load(r.doc_id) for r in records]
         working: list[Resolution] = []
         resolved = resolve(docs, working=working)  # type: ignore[arg-type]
@@ -262,6 +290,15 @@ def _build(
     if store is not None:
         store.prune(keep=set(keys.values()))
     return quads, summary, _closing(state, persist) if state is not None else None
+
+
+def _parts(record: ScannedRecord, part_chars: int, keys: dict[str, str] | None) -> list[TextRecord]:
+    """``record`` read (if the scan did not) and cut in parts; its key in ``keys`` is that of what was
+    read (it differs if the file no longer reads as its stat promised)."""
+    parts = split_record(record.load(), part_chars)
+    if keys is not None:
+        keys[record.doc_id] = record.key
+    return parts
 
 
 def _extract(
