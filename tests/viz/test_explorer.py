@@ -210,3 +210,16 @@ def test_explorer_cache_file_round_trips(tmp_path, small):
     data = explorer._read(cache, header["key"])
     assert data is not None and data["rows"] == header["rows"] and len(data["edges"]) == len(header["edges"]) > 0
     assert explorer._read(cache, "other") is None
+
+
+def test_explorer_cache_is_not_written_again_when_nothing_changed(tmp_path, small):
+    _write(tmp_path / "oxigraph", DOCS)
+    _page(tmp_path, tmp_path / "oxigraph")
+    cache = tmp_path / explorer.PAGE_CACHE
+    before = cache.stat().st_ino
+    _page(tmp_path, tmp_path / "oxigraph")
+    assert cache.stat().st_ino == before
+    docs = dict(DOCS, d5=[("visit", ["qatar"], ["egypt"], "2022")])
+    _write(tmp_path / "oxigraph", docs)
+    _page(tmp_path, tmp_path / "oxigraph")
+    assert cache.stat().st_ino != before

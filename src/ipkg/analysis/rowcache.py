@@ -239,7 +239,7 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
             if not graph_docs.get(g):
                 return None  # a graph without documents, the ontology: it may touch any event
             gone.update(graph_docs[g])
-    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))}
+    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))} if gone else set()
     # the events the changed graphs reach as they are now
     reached: dict[str, set[str]] = {}
     for g in changed:

@@ -162,6 +162,7 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     key = _fingerprint(seed)
     old = _read(cache, key) if cache is not None and not physics else None
     memo: dict[str, np.ndarray] = old["layout"] if old is not None else {}
+    old_layouts = set(memo)
     pos = layout_pairs(kept, ((u, v) for u in kept for v in succ.get(u, ())), seed=seed, memo=memo)
     top = max(degree.values()) or 1
     score = {n: round(float(degree[n]), 9) / top for n in kept}  # default_centrality
@@ -178,9 +179,11 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     parallel: defaultdict[frozenset[str], int] = defaultdict(int)
     keys: list[Key] = [(row[0], u, v) for u, v, row in edges]
     made: list[tuple[bytes, bytes]] = []
+    fresh = 0
     for (u, v, row), k in zip(edges, keys):
         piece = reuse(k)
         if piece is None:
+            fresh += 1
             entry = _edge_entry(u, v, _event_attrs(row, names, goldstein), cameo)
             if physics:
                 _curve(entry, parallel)
@@ -194,7 +197,8 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     net.options = _options(physics)
     net.explorer = _legend(physics, types, quads, kinds, documents, cameo)
     text = net.render_page(htmlsafe_json(node_entries), _MARK)
-    if cache is not None and not physics and changes.get("after"):
+    unchanged = old is not None and old["rows"] == changes.get("after") and not fresh and len(old["edges"]) == len(keys) and set(memo) == old_layouts
+    if cache is not None and not physics and changes.get("after") and not unchanged:
         _write(cache, key, changes["after"], keys, made, memo)
     head, mark, tail = text.partition(_MARK)
     if mark and _MARK not in tail:
