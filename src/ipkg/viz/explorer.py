@@ -35,6 +35,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from ..analysis.metrics import NAME_ATTRS
@@ -120,15 +121,9 @@ def write_explorer(
     with paused_gc():
         pieces = _page(store, rows, Path(cache) if cache is not None and rows is not None else None, physics_max_nodes, seed, heading)
     if pieces is None:
-        return write_html(actor_network_to_pyvis(_empty(), physics_max_nodes=physics_max_nodes, seed=seed, heading=heading), out)
+        return write_html(actor_network_to_pyvis(nx.MultiDiGraph(), physics_max_nodes=physics_max_nodes, seed=seed, heading=heading), out)
     write_atomic(out, pieces)
     return out
-
-
-def _empty() -> Any:
-    import networkx as nx
-
-    return nx.MultiDiGraph()
 
 
 def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physics_max_nodes: int, seed: int, heading: str) -> list[bytes] | None:

@@ -111,8 +111,8 @@ def htmlsafe_json(value: Any) -> str:
 
     Examples
     --------
-    >>> htmlsafe_json({"b": "</script>", "a": 1})
-    '{"a": 1, "b": "\\u003c/script\\u003e"}'
+    >>> print(htmlsafe_json({"b": "</script>", "a": 1}))
+    {"a": 1, "b": "\\u003c/script\\u003e"}
     """
     return _htmlsafe(json.dumps(value, sort_keys=True))
 
