@@ -37,6 +37,7 @@ PHASES = {
     "graph_to_actor_network": "explorer",
     "actor_network_to_pyvis": "explorer",
     "write_html": "explorer",
+    "write_explorer": "explorer",
     "Concurrent.result": "trig, shacl (waited for)",
 }
 GENERATORS = {"iter_records", "extract_facts"}

@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import Dataset
 from spacy.language import Language
 
-from .analysis.project import graph_to_actor_network, paused_gc
+from .analysis.project import paused_gc
 from .errors import IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
@@ -33,8 +33,7 @@ from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
 from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
-from .viz.focus import actor_names
-from .viz.network import actor_network_to_pyvis, write_html
+from .viz.explorer import PAGE_CACHE, write_explorer
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
@@ -513,10 +512,11 @@ def build(
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
     summary.triples = view.default_size()
     shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)  # Oxigraph answers its queries and the explorer's side by side
-    network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
-    # the page too is made while SHACL runs (at 10^4 documents ~5 s, the explorer ~2 s)
-    net = actor_network_to_pyvis(network, aliases=actor_names(network))
-    summary.html_path = str(write_html(net, out / "graph.html"))
+    # the page too is made while SHACL runs
+    cached = cache and embedded
+    summary.html_path = str(
+        write_explorer(view, out / "graph.html", rows=out / CACHE_DIR / PROJECTION_CACHE if cached else None, cache=out / CACHE_DIR / PAGE_CACHE if cached else None)
+    )
     summary.violations = shacl.result().violations
     view.close()
     return summary

@@ -221,15 +221,16 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
 _QUERIES = ("edges", "nodes", "aliases", "positions")
 
 
-def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None) -> dict[str, list[tuple[str, ...]]]:
+def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None) -> dict[str, list[tuple[str, ...]]]:
     """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
     quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
-    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`."""
+    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`
+    (which fills ``changes``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
         from .rowcache import cached_rows
 
-        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names)
+        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names, changes)
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
     rows["edges"] = sorted(rows["edges"])

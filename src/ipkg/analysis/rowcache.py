@@ -74,7 +74,7 @@ Rows = dict[str, list[tuple[str, ...]]]
 Select = Callable[..., list[tuple[str, ...]]]
 
 
-def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names) -> Rows | None:
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None) -> Rows | None:
     """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
 
     Parameters
@@ -88,6 +88,11 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names)
         :func:`ipkg.analysis.project._select` gives them, naming IRIs with ``names``).
     names : ipkg.analysis.project._Names
         How ``select`` names IRIs, and the names it made of IRIs so far.
+    changes : dict, optional
+        Receives what changed, for caches of what is made of the rows: ``before`` and ``after``,
+        tokens of the rows the cache held and of the rows returned (equal tokens, equal rows;
+        ``before`` is None without a cache), and ``touched``, the events whose rows of ``edges``
+        may differ between the two (None: any may).
 
     Returns
     -------
@@ -105,8 +110,11 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names)
         rows = {name: select(name) for name in QUERIES}
         graph_docs = _graph_documents(select, named, iri)
         iris = all(row[0] in named for row in rows["edges"])
+        touched: set[str] | None = None
     else:
-        rows, graph_docs, iris = update
+        rows, graph_docs, iris, touched = update
+    if changes is not None:
+        changes.update(before=_token(key, old["digests"]) if old is not None else None, after=_token(key, digests), touched=touched)
     if update is None or update[0] is not old["rows"]:  # type: ignore[index]
         data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "rows": rows}
         try:
@@ -119,6 +127,11 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names)
 def _digests(store: OxigraphStore) -> dict[str, str] | None:
     """The digest of each named graph, as :func:`ipkg.store.update_store` wrote them beside the store."""
     return store_digests(store.path) if store.path is not None else None
+
+
+def _token(key: str, digests: dict[str, str]) -> str:
+    """What names the rows read from a store whose graphs have ``digests``, by code of fingerprint ``key``."""
+    return hashlib.sha256(json.dumps([key, sorted(digests.items())]).encode()).hexdigest()
 
 
 def _fingerprint(names: _Names) -> str:
@@ -207,12 +220,12 @@ def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str]
     return {g: sorted(ids) for g, ids in sorted(out.items())}
 
 
-def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str]) -> tuple[Rows, dict[str, list[str]], bool] | None:
-    """The cached rows brought up to date with the graphs that changed, or None when they must be read whole."""
+def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str]) -> tuple[Rows, dict[str, list[str]], bool, set[str]] | None:
+    """The cached rows brought up to date with the graphs that changed, and the events whose rows were read again; or None when they must be read whole."""
     before: dict[str, str] = old["digests"]
     changed = sorted(g for g in before.keys() | digests.keys() if before.get(g) != digests.get(g))
     if not changed:
-        return old["rows"], old["graph_docs"], old["events_are_iris"]
+        return old["rows"], old["graph_docs"], old["events_are_iris"], set()
     if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
         return None
     graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
@@ -226,7 +239,7 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
             if not graph_docs.get(g):
                 return None  # a graph without documents, the ontology: it may touch any event
             gone.update(graph_docs[g])
-    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))}
+    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))} if gone else set()
     # the events the changed graphs reach as they are now
     reached: dict[str, set[str]] = {}
     for g in changed:
@@ -259,4 +272,4 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
             return None  # not a graph as ipkg writes them: an event it touches does not name its document
     rows: Rows = {name: select(name) for name in QUERIES if name != "edges"}
     rows["edges"] = [row for row in edges if row[0] not in touched] + fresh
-    return rows, dict(sorted(graph_docs.items())), True
+    return rows, dict(sorted(graph_docs.items())), True, touched

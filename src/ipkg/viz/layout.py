@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 import networkx as nx
 import numpy as np
 
-__all__ = ["explorer_layout", "SPRING_MAX_NODES"]
+__all__ = ["explorer_layout", "layout_pairs", "component_key", "SPRING_MAX_NODES"]
 
 SPRING_MAX_NODES = 500
 """Up to this many nodes a component gets networkx's spring layout; above, pivot MDS."""
@@ -47,27 +49,80 @@ def explorer_layout(G: nx.Graph, *, seed: int = 0, pivots: int = 40) -> dict[Has
     >>> explorer_layout(nx.path_graph(3)) == pos
     True
     """
-    U = nx.Graph()
-    U.add_nodes_from(G)
     # each pair once (a pair of actors has tens of events between them), in the order first met: U is the same
     # (read from the adjacency, which holds each pair once, not from the edges, one per event)
-    U.add_edges_from((u, v) for u, nbrs in G.adjacency() for v in nbrs if u != v)
+    return layout_pairs(G, ((u, v) for u, nbrs in G.adjacency() for v in nbrs), seed=seed, pivots=pivots)
+
+
+def layout_pairs(
+    nodes: Iterable[Hashable],
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    *,
+    seed: int = 0,
+    pivots: int = 40,
+    memo: dict[str, np.ndarray] | None = None,
+) -> dict[Hashable, tuple[float, float]]:
+    """:func:`explorer_layout` of the graph of ``nodes`` (in this order) joined by ``pairs``.
+
+    With ``memo``, each component's own layout (before the components are packed) is looked up
+    there under :func:`component_key`; ``memo`` is left holding the layouts of this graph's
+    components and no others. A component's layout depends only on its nodes, its edges,
+    ``seed`` and ``pivots``, so the positions are the same either way.
+
+    Examples
+    --------
+    >>> memo = {}
+    >>> pos = layout_pairs(["a", "b", "c"], [("a", "b")], memo=memo)
+    >>> len(memo), layout_pairs(["a", "b", "c"], [("a", "b")], memo=memo) == pos
+    (2, True)
+    """
+    U = nx.Graph()
+    U.add_nodes_from(nodes)
+    U.add_edges_from((u, v) for u, v in pairs if u != v)
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(U)), key=lambda c: (-len(c), str(c[0])))
     placed: list[tuple[list[Hashable], np.ndarray]] = []
-    for nodes in comps:
-        if len(nodes) == 1:
-            xy = np.zeros((1, 2))
-        elif len(nodes) <= SPRING_MAX_NODES:
-            sub = nx.Graph()
-            sub.add_nodes_from(nodes)  # in this order: a subgraph view would list them in the order of a set, which varies with the hash seed
-            sub.add_edges_from(U.subgraph(nodes).edges())
-            pos = nx.spring_layout(sub, seed=seed, method="force", iterations=80)
-            xy = np.array([pos[n] for n in nodes], dtype=float)
-            xy = _scale(xy, len(nodes))
-        else:
-            xy = _spread(_scale(_pivot_mds(U, nodes, pivots), len(nodes)))
-        placed.append((nodes, xy))
+    kept: dict[str, np.ndarray] = {}
+    for nodes_ in comps:
+        key = component_key(U, nodes_, seed, pivots) if memo is not None else ""
+        xy = memo.get(key) if memo is not None else None
+        if xy is None or xy.shape != (len(nodes_), 2):
+            xy = _component_layout(U, nodes_, seed, pivots)
+        kept[key] = xy
+        placed.append((nodes_, xy))
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     return _pack(placed)
+
+
+def component_key(U: nx.Graph, nodes: list[Hashable], seed: int, pivots: int) -> str:
+    """A digest of what a component's layout is made of: its nodes in order, its edges, ``seed`` and ``pivots``.
+
+    Examples
+    --------
+    >>> U = nx.path_graph(3)
+    >>> component_key(U, [0, 1, 2], 0, 40) == component_key(nx.Graph([(1, 2), (0, 1)]), [0, 1, 2], 0, 40)
+    True
+    """
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = sorted((min(index[n], index[m]), max(index[n], index[m])) for n in nodes for m in U[n] if index[n] < index[m])
+    h = hashlib.sha256(f"{seed} {pivots} {SPRING_MAX_NODES} {_SPACING}\n".encode())
+    h.update(json.dumps([str(n) for n in nodes], ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    h.update(np.array(pairs, dtype=np.int64).tobytes())
+    return h.hexdigest()
+
+
+def _component_layout(U: nx.Graph, nodes: list[Hashable], seed: int, pivots: int) -> np.ndarray:
+    if len(nodes) == 1:
+        return np.zeros((1, 2))
+    if len(nodes) <= SPRING_MAX_NODES:
+        sub = nx.Graph()
+        sub.add_nodes_from(nodes)  # in this order: a subgraph view would list them in the order of a set, which varies with the hash seed
+        sub.add_edges_from(U.subgraph(nodes).edges())
+        pos = nx.spring_layout(sub, seed=seed, method="force", iterations=80)
+        xy = np.array([pos[n] for n in nodes], dtype=float)
+        return _scale(xy, len(nodes))
+    return _spread(_scale(_pivot_mds(U, nodes, pivots), len(nodes)))
 
 
 def _scale(xy: np.ndarray, n: int) -> np.ndarray:

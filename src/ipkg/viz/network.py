@@ -14,6 +14,7 @@ autoescaping on.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
@@ -80,22 +81,49 @@ class ExplorerNetwork(Network):
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
         """Render the page (``name``, ``local`` and ``notebook`` are pyvis's and ignored)."""
+        self.html = self.render_page(htmlsafe_json(self.nodes), htmlsafe_json(self.edges))
+        return self.html
+
+    def render_page(self, nodes_json: str, edges_json: str) -> str:
+        """The page with ``nodes_json`` and ``edges_json`` (:func:`htmlsafe_json` of the nodes and edges) as its data."""
         env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(_TEMPLATES)), FileSystemLoader(self.template_dir)]),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         options = self.options if isinstance(self.options, dict) else json_options(self.options)
-        self.html = env.get_template("explorer.html").render(
-            nodes=self.nodes,
-            edges=self.edges,
+        explorer = dict(self.explorer)
+        documents = explorer.pop("documents", [])
+        return env.get_template("explorer.html").render(
+            nodes_json=Markup(nodes_json),
+            edges_json=Markup(edges_json),
             options=options,
             height=self.height,
             heading=self.heading,
             vis_css=_inline(env, "lib/vis-9.1.2/vis-network.css"),
             vis_js=_inline(env, "lib/vis-9.1.2/vis-network.min.js"),
-            **self.explorer,
+            document_options=Markup("".join(f'\n      <option value="{e}">{e} · {n}</option>' for e, n in ((_escape(str(d)), int(n)) for d, n in documents))),
+            **explorer,
         )
-        return self.html
+
+
+def htmlsafe_json(value: Any) -> str:
+    """``value`` as JSON to embed in a page's script, as Jinja's ``tojson`` writes it (keys sorted; ``<``, ``>``, ``&`` and ``'`` escaped).
+
+    Examples
+    --------
+    >>> print(htmlsafe_json({"b": "</script>", "a": 1}))
+    {"a": 1, "b": "\\u003c/script\\u003e"}
+    """
+    return _htmlsafe(json.dumps(value, sort_keys=True))
+
+
+def _htmlsafe(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def _escape(text: str) -> str:
+    """``markupsafe.escape(text)`` as a plain string."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
 
 
 def _inline(env: Environment, name: str) -> Markup:
@@ -111,8 +139,6 @@ def _inline(env: Environment, name: str) -> Markup:
 
 
 def json_options(options: Any) -> dict[str, Any]:
-    import json
-
     return dict(json.loads(options.to_json()))
 
 
@@ -243,24 +269,8 @@ def _to_pyvis(
     alias_map = {n: sorted(set(map(str, names))) for n, names in (aliases or {}).items()}
     types: Counter[str] = Counter()
     for n, data in G.nodes(data=True):
-        label = str(data.get("label", n))
-        type_ = str(data.get("type") or "")
-        types[type_] += 1
-        x, y = pos[n]
-        net.nodes.append(
-            {
-                "id": str(n),
-                "label": label,
-                "type": type_,
-                "title": f"{label}\n{type_ or 'actor'} · {degree.get(n, 0)} events\n{n}",
-                "color": TYPE_COLORS.get(type_, OTHER_COLOR),
-                "size": round(8 + 22 * math.sqrt(max(score.get(n, 0.0), 0.0) / top), 2),
-                "shape": "dot",
-                "x": x,
-                "y": y,
-                "aliases": [a for a in alias_map.get(n, []) if a != label],
-            }
-        )
+        types[str(data.get("type") or "")] += 1
+        net.nodes.append(_node_entry(n, data, degree.get(n, 0), score.get(n, 0.0), top, pos[n], alias_map.get(n, [])))
         net.node_ids.append(str(n))
         net.node_map[str(n)] = net.nodes[-1]
     cameo = _cameo_codes()
@@ -269,38 +279,69 @@ def _to_pyvis(
     quads: Counter[str] = Counter()
     parallel: defaultdict[frozenset[str], int] = defaultdict(int)
     for i, (u, v, data) in enumerate(G.edges(data=True)):
-        kind = str(data.get("kind") or "")
-        code = str(data.get("cameo") or cameo.get(kind, ""))
-        quad = str(data.get("quad") or "")
-        docs = [str(d) for d in data.get("documents") or []]
-        kinds[kind] += 1
-        quads[quad] += 1
-        documents.update(docs)
-        edge: dict[str, Any] = {
-            "id": f"e{i}",
-            "from": str(u),
-            "to": str(v),
-            "arrows": "to",
-            "title": _edge_title(_kind_label(kind, code), data),
-            "color": QUAD_COLORS.get(quad, OTHER_COLOR),
-            "kind": kind,
-            "cameo": code,
-            "quad": quad,
-            "goldstein": data.get("goldstein"),
-            "date": str(data.get("date") or ""),
-            "event": str(data.get("event") or ""),
-            "sentences": [str(s) for s in data.get("sentences") or []],
-            "documents": docs,
-        }
+        edge = {"id": f"e{i}", **_edge_entry(u, v, data, cameo)}
+        kinds[edge["kind"]] += 1
+        quads[edge["quad"]] += 1
+        documents.update(edge["documents"])
         if physics:
-            pair = frozenset((str(u), str(v)))
-            k = parallel[pair]
-            parallel[pair] += 1
-            edge["label"] = kind
-            edge["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW", "roundness": 0.1 + 0.12 * (k // 2)}
+            _curve(edge, parallel)
         net.edges.append(edge)
     net.options = _options(physics)
-    net.explorer = {
+    net.explorer = _legend(physics, types, quads, kinds, documents, cameo)
+    return net
+
+
+def _node_entry(n: Any, data: Mapping[str, Any], degree: int, score: float, top: float, xy: tuple[float, float], aliases: list[str]) -> dict[str, Any]:
+    """A node of the page (pyvis's dict)."""
+    label = str(data.get("label", n))
+    type_ = str(data.get("type") or "")
+    return {
+        "id": str(n),
+        "label": label,
+        "type": type_,
+        "title": f"{label}\n{type_ or 'actor'} · {degree} events\n{n}",
+        "color": TYPE_COLORS.get(type_, OTHER_COLOR),
+        "size": round(8 + 22 * math.sqrt(max(score, 0.0) / top), 2),
+        "shape": "dot",
+        "x": xy[0],
+        "y": xy[1],
+        "aliases": [a for a in aliases if a != label],
+    }
+
+
+def _edge_entry(u: Any, v: Any, data: Mapping[str, Any], cameo: Mapping[str, str]) -> dict[str, Any]:
+    """An edge of the page (pyvis's dict) but its ``id`` and what physics adds."""
+    kind = str(data.get("kind") or "")
+    code = str(data.get("cameo") or cameo.get(kind, ""))
+    return {
+        "from": str(u),
+        "to": str(v),
+        "arrows": "to",
+        "title": _edge_title(_kind_label(kind, code), data),
+        "color": QUAD_COLORS.get(str(data.get("quad") or ""), OTHER_COLOR),
+        "kind": kind,
+        "cameo": code,
+        "quad": str(data.get("quad") or ""),
+        "goldstein": data.get("goldstein"),
+        "date": str(data.get("date") or ""),
+        "event": str(data.get("event") or ""),
+        "sentences": [str(s) for s in data.get("sentences") or []],
+        "documents": [str(d) for d in data.get("documents") or []],
+    }
+
+
+def _curve(edge: dict[str, Any], parallel: defaultdict[frozenset[str], int]) -> None:
+    """Label ``edge`` and bend it away from the edges drawn before it between the same two actors."""
+    pair = frozenset((edge["from"], edge["to"]))
+    k = parallel[pair]
+    parallel[pair] += 1
+    edge["label"] = edge["kind"]
+    edge["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW", "roundness": 0.1 + 0.12 * (k // 2)}
+
+
+def _legend(physics: bool, types: Counter[str], quads: Counter[str], kinds: Counter[str], documents: Counter[str], cameo: Mapping[str, str]) -> dict[str, Any]:
+    """What the template shows beside the network."""
+    return {
         "physics": physics,
         "legend_types": [(t or "other", TYPE_COLORS.get(t, OTHER_COLOR), c) for t, c in sorted(types.items())],
         "legend_quads": [(q, col, quads.get(q, 0)) for q, col in QUAD_COLORS.items()]
@@ -308,7 +349,6 @@ def _to_pyvis(
         "kinds": [(k, _kind_label(k, cameo.get(k, "")), c) for k, c in sorted(kinds.items())],
         "documents": sorted(documents.items()),
     }
-    return net
 
 
 def _options(physics: bool) -> dict[str, Any]:

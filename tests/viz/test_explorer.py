@@ -1,0 +1,225 @@
+"""The build's explorer page straight from the rows: the bytes of actor_network_to_pyvis + write_html, with or without its cache."""
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from ipkg.analysis import graph_to_actor_network, rowcache
+from ipkg.store import OxigraphStore
+from ipkg.viz import actor_network_to_pyvis, write_html
+from ipkg.viz import explorer
+from ipkg.viz.explorer import write_explorer
+from ipkg.viz.focus import actor_names
+from ipkg.viz.layout import explorer_layout, layout_pairs
+
+BASE = "https://w3id.org/ipkg/id/actor/"
+
+
+def _doc(doc_id, plan):
+    """A document's facts: ``plan`` is [(kind, actor slugs, target slugs, date)]."""
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    def ref(slug):
+        return ActorRef(BASE + slug, slug.title(), "State", slug.title())
+
+    events = [
+        EventFact(kind, tuple(map(ref, actors)), tuple(map(ref, targets)), Evidence(doc_id, f"{doc_id} says <b>{kind}</b> {i}.", 100 * i, 100 * i + 20), date=date)
+        for i, (kind, actors, targets, date) in enumerate(plan)
+    ]
+    actors = sorted({a for _, xs, ys, _ in plan for a in (*xs, *ys)})
+    return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
+
+
+VISIT = ("visit", ["iran"], ["pakistan"], "2025-08-02")
+DOCS = {
+    "d1": [VISIT, ("condemn", ["pakistan"], ["iran"], "2024-01")],
+    "d2": [VISIT, ("strike", ["united-states"], ["iran"], "2025-06-22")],
+    "d3": [("praise", ["china"], ["pakistan"], "2025-05"), ("praise", ["oman"], ["oman"], "2025-05")],
+    "d4": [("condemn", ["iran"], ["israel", "united-states"], "2025-06")],
+    "d5": [("visit", ["qatar"], ["egypt"], "2023")],
+}
+
+
+def _write(folder, docs):
+    from ipkg.facts import resolve
+    from ipkg.kg.build import facts_to_nquads
+    from ipkg.store import update_store
+
+    update_store(facts_to_nquads(resolve([_doc(d, plan) for d, plan in sorted(docs.items())])), folder)
+
+
+def _fresh(store, physics_max_nodes):
+    G = graph_to_actor_network(store)
+    return actor_network_to_pyvis(G, aliases=actor_names(G), physics_max_nodes=physics_max_nodes)
+
+
+def _page(tmp_path, store_path, physics_max_nodes=0, cache=True):
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        got = write_explorer(
+            store,
+            tmp_path / "got.html",
+            rows=tmp_path / "projection.rows" if cache else None,
+            cache=tmp_path / explorer.PAGE_CACHE if cache else None,
+            physics_max_nodes=physics_max_nodes,
+        ).read_bytes()
+        want = write_html(_fresh(store, physics_max_nodes), tmp_path / "want.html").read_bytes()
+    finally:
+        store.close()
+    assert got == want
+    return got
+
+
+@pytest.fixture
+def small(monkeypatch):
+    monkeypatch.setattr(rowcache, "CHANGED_SHARE", 1)  # the tiny store: let every graph change
+
+
+@pytest.mark.parametrize("physics_max_nodes", [0, 300])
+def test_explorer_page_is_the_networks_page(tmp_path, physics_max_nodes, small):
+    _write(tmp_path / "oxigraph", DOCS)
+    page = _page(tmp_path, tmp_path / "oxigraph", physics_max_nodes, cache=False)
+    assert b"\\u003cb\\u003evisit\\u003c/b\\u003e" in page and b"<b>visit" not in page
+    assert (tmp_path / explorer.PAGE_CACHE).exists() is False
+    _page(tmp_path, tmp_path / "oxigraph", physics_max_nodes)
+    assert (tmp_path / explorer.PAGE_CACHE).exists() is (physics_max_nodes == 0)  # no cache for a page with physics
+
+
+def test_explorer_page_of_no_events(tmp_path):
+    _write(tmp_path / "oxigraph", {})
+    _page(tmp_path, tmp_path / "oxigraph")
+
+
+def test_explorer_cache_follows_added_changed_and_removed_documents(tmp_path, small):
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    del docs["d4"]
+    _write(store, docs)
+    _page(tmp_path, store)
+    for change in ("add", "change", "remove", "none"):
+        if change == "add":
+            docs["d4"] = DOCS["d4"]
+        elif change == "change":
+            docs["d2"] = [("visit", ["iran"], ["china"], "2025-08-02"), *DOCS["d2"][1:]]
+        elif change == "remove":
+            del docs["d1"]
+        _write(store, docs)
+        _page(tmp_path, store)
+
+
+def _tamper(path, old, new):
+    """The cache file with one edge's piece ``old`` replaced by ``new`` (same length: the file stays well-formed)."""
+    blob = path.read_bytes()
+    assert len(old) == len(new) and blob.count(old) >= 1
+    path.write_bytes(blob.replace(old, new))
+
+
+def test_explorer_cache_is_used_where_the_rows_say_it_holds(tmp_path, small):
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    # the store as it was: every edge from the cache (a piece changed there shows on the page)
+    _tamper(cache, b'"date": "2023"', b'"date": "1999"')
+    with pytest.raises(AssertionError):
+        _page(tmp_path, store)
+    cache.unlink()
+    _page(tmp_path, store)
+    # another document changed: the event it does not touch still comes from the cache...
+    _tamper(cache, b'"date": "2023"', b'"date": "1999"')
+    docs["d4"] = [("condemn", ["iran"], ["israel"], "2025-06")]
+    _write(store, docs)
+    with pytest.raises(AssertionError):
+        _page(tmp_path, store)
+    cache.unlink()
+    _page(tmp_path, store)
+    # ...but not the events of the document that changed
+    _tamper(cache, b'"date": "2025-06"', b'"date": "1999-06"')
+    docs["d4"] = [("condemn", ["iran"], ["israel"], "2025-07")]
+    _write(store, docs)
+    _page(tmp_path, store)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b"",
+        lambda b: b.replace(b"ipkg explorer page", b"ipkg explorer pagX", 1),
+        lambda b: b[:40] + b"\xff" + b[41:],
+        lambda b: b + b"x",
+        lambda b: b.replace(b'"key":"', b'"key":"0', 1),
+    ],
+)
+def test_explorer_damaged_or_stale_cache_is_not_used(tmp_path, small, damage):
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    _tamper(cache, b'"date": "2023"', b'"date": "1999"')
+    blob, rows = cache.read_bytes(), (tmp_path / "projection.rows").read_bytes()
+    cache.write_bytes(damage(blob))
+    docs["d4"] = [("condemn", ["iran"], ["israel"], "2025-06")]  # d5's event untouched: from a sound cache it would be reused
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache.write_bytes(blob)
+    (tmp_path / "projection.rows").write_bytes(rows)
+    with pytest.raises(AssertionError):
+        _page(tmp_path, store)
+
+
+def test_explorer_cache_of_other_rows_is_not_used(tmp_path, small):
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    _tamper(cache, b'"date": "2023"', b'"date": "1999"')
+    kept = cache.read_bytes()
+    cache.unlink()
+    del docs["d1"]
+    _write(store, docs)
+    _page(tmp_path, store)
+    docs["d2"] = DOCS["d1"]
+    _write(store, docs)
+    cache.write_bytes(kept)  # made from rows two changes ago
+    _page(tmp_path, store)
+
+
+def test_layout_memo_gives_the_same_positions_and_keeps_only_this_graphs_components():
+    G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("d", "e"), ("f", "f"), ("b", "a")])
+    G.add_node("g")
+    want = explorer_layout(G)
+    pairs = [(u, v) for u, nbrs in G.adjacency() for v in nbrs]
+    memo = {"stale": np.zeros((3, 2))}
+    assert layout_pairs(G, pairs, memo=memo) == want
+    assert len(memo) == 4 and "stale" not in memo
+    assert layout_pairs(G, pairs, memo=memo) == want
+    memo = {k: np.full((len(xy), 2), 7.0) for k, xy in memo.items()}
+    assert layout_pairs(G, pairs, memo=dict(memo)) != want  # the memo is what is used
+    memo = {k: np.zeros((len(xy) + 1, 2)) for k, xy in memo.items()}
+    assert layout_pairs(G, pairs, memo=memo) == want  # of another shape: made again
+
+
+def test_explorer_cache_file_round_trips(tmp_path, small):
+    _write(tmp_path / "oxigraph", DOCS)
+    _page(tmp_path, tmp_path / "oxigraph")
+    cache = tmp_path / explorer.PAGE_CACHE
+    blob = cache.read_bytes()
+    header = json.loads(blob[len(explorer._MAGIC) : blob.index(b"\n", len(explorer._MAGIC))])
+    data = explorer._read(cache, header["key"])
+    assert data is not None and data["rows"] == header["rows"] and len(data["edges"]) == len(header["edges"]) > 0
+    assert explorer._read(cache, "other") is None
+
+
+def test_explorer_cache_is_not_written_again_when_nothing_changed(tmp_path, small):
+    _write(tmp_path / "oxigraph", DOCS)
+    _page(tmp_path, tmp_path / "oxigraph")
+    cache = tmp_path / explorer.PAGE_CACHE
+    before = cache.stat().st_ino
+    _page(tmp_path, tmp_path / "oxigraph")
+    assert cache.stat().st_ino == before
+    docs = dict(DOCS, d5=[("visit", ["qatar"], ["egypt"], "2022")])
+    _write(tmp_path / "oxigraph", docs)
+    _page(tmp_path, tmp_path / "oxigraph")
+    assert cache.stat().st_ino != before
