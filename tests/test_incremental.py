@@ -314,7 +314,7 @@ def test_incremental_resolution_state_follows_the_corpus(tmp_path):
         for name in ("graph.trig", "graph.html"):
             assert (out / name).read_bytes() == (fresh / name).read_bytes(), (n, name)
         state = ResolutionState(out / CACHE_DIR, state_fingerprint(pipeline_fingerprint(part_chars=PART_CHARS)))
-        assert len(state.keys()) == len(list(docs.glob("*.txt")))
+        assert len(state.keys()) == len(list(docs.glob("*.txt"))) == len(list((out / CACHE_DIR).glob("*.pickle")))  # facts of documents gone are deleted
         state.close()
 
     build([docs], out)

@@ -287,7 +287,10 @@ def _build(
             problems=problems,
         )
     if store is not None:
-        store.prune(keep=set(keys.values()))
+        if update is not None:  # the entries the last build used, less those still used (no listing of 10^4 entries)
+            store.discard(set(known.values()) - set(keys.values()))
+        else:
+            store.prune(keep=set(keys.values()))
     return quads, summary, _closing(state, persist) if state is not None else None
 
 

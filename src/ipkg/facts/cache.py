@@ -137,8 +137,10 @@ class FactsCache:
     True
     >>> cache.get(key).sentences
     3
+    >>> cache.discard([key]), cache.get(key)
+    (1, None)
     >>> cache.prune(keep=set())
-    1
+    0
     """
 
     def __init__(self, folder: str | Path) -> None:
@@ -172,6 +174,18 @@ class FactsCache:
         except OSError:
             return False
         return True
+
+    def discard(self, keys: Iterable[str]) -> int:
+        """Delete the entries of ``keys`` (those there are); returns how many went."""
+        removed = 0
+        for key in keys:
+            if _ENTRY.fullmatch(f"{key}.pickle"):
+                try:
+                    self._path(key).unlink()
+                except OSError:
+                    continue
+                removed += 1
+        return removed
 
     def prune(self, keep: set[str]) -> int:
         """Delete the entries not in ``keep`` and temporary files left by killed builds; returns how many entries went."""
