@@ -29,6 +29,7 @@ from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
 from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
+from .store.oxigraph import union_size
 from .viz.focus import actor_names
 from .viz.network import actor_network_to_pyvis, write_html
 
@@ -397,7 +398,8 @@ def build(
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    summary.triples = view.default_size()
+    counted = union_size(folder, quads.digests) if embedded and not rebuild else None
+    summary.triples = counted if counted is not None else view.default_size()
     shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)  # Oxigraph answers its queries and the explorer's side by side
     network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
     # the page too is made while SHACL runs (at 10^4 documents ~5 s, the explorer ~2 s)
