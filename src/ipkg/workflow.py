@@ -389,6 +389,8 @@ def build(
         else:
             view = OxigraphStore()
             view.load_quads(quads)
+        # SHACL reads the store while graph.trig is finished, and beside the explorer: Oxigraph answers side by side
+        shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)
     finally:
         try:
             summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
@@ -400,7 +402,6 @@ def build(
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
     counted = union_size(folder, quads.digests) if embedded and not rebuild else None
     summary.triples = counted if counted is not None else view.default_size()
-    shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)  # Oxigraph answers its queries and the explorer's side by side
     network = graph_to_actor_network(view, cache=out / CACHE_DIR / PROJECTION_CACHE if cache and embedded else None)
     # the page too is made while SHACL runs (at 10^4 documents ~5 s, the explorer ~2 s)
     net = actor_network_to_pyvis(network, aliases=actor_names(network))

@@ -410,6 +410,9 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     is swapped in as :func:`write_store` does, with the same guarantee against a kill at any
     moment. Without a store and its digests at ``folder``, or when more than one graph and more
     than 1/``PATCH_SHARE`` of them changed (a bulk load is then faster), it writes the store whole.
+    Beside the digests go the size of the union (``size.json``, see :func:`union_size`) and the
+    text of each graph of at least ``TEXT_MIN`` bytes (``texts``), which a patch compares such a
+    graph with when it changes, if the text is the one of its digest, rather than read it back.
 
     Returns
     -------
