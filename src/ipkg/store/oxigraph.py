@@ -524,7 +524,7 @@ def _swap_in(
         store.oxigraph.flush()
         del store
         if digests is not None:
-            (target / DIGESTS).write_text(json.dumps(digests, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+            (target / DIGESTS).write_text(json.dumps(digests, sort_keys=True) + "\n", encoding="utf-8")  # one line: Python's C encoder
             (target / SIZE).write_text(json.dumps({"graphs": key or digests_key(digests), "triples": size}), encoding="utf-8")
             _keep_texts(target / TEXTS, copy_of.parent / TEXTS if copy_of is not None else None, digests, texts or {})
     except BaseException:
