@@ -24,7 +24,8 @@ The index is kept exact by the store: a bulk load (:meth:`OxigraphStore.load_qua
 <ipkg.store.OxigraphStore.load_quads>`) drops it and :func:`build` writes it again (``write_store``
 and ``update_store`` do so before the store is swapped in), and replacing named graphs
 (``update_store``'s patches) updates it in place with :func:`update`, for the keys whose patterns
-the changed triples can reach. Its ``ix:version`` triple names the definitions it was built
+the changed triples can reach, evaluated by the focused definitions (``query/index/focused/*.rq``:
+the same rows, for given keys, each looked up rather than found by scanning the store). Its ``ix:version`` triple names the definitions it was built
 from; a store without it, or with another version, is answered without the index (slower, same
 rows), as rdflib and SPARQL servers are.
 """
