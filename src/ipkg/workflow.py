@@ -33,6 +33,7 @@ from .nlp.pipeline import build_nlp, process
 from .progress import Progress
 from .resources import load_event_kinds
 from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
+from .store.oxigraph import union_size
 from .viz.explorer import PAGE_CACHE, write_explorer
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
@@ -502,6 +503,8 @@ def build(
         else:
             view = OxigraphStore()
             view.load_quads(quads)
+        # SHACL reads the store while graph.trig is finished, and beside the explorer: Oxigraph answers side by side
+        shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)
     finally:
         try:
             summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
@@ -513,9 +516,9 @@ def build(
     if remote is not None:
         remote.load(quads_to_dataset(quads, new_dataset()))
         summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    summary.triples = view.default_size()
-    shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)  # Oxigraph answers its queries and the explorer's side by side
-    # the page too is made while SHACL runs
+    counted = union_size(folder, quads.digests) if embedded and not rebuild else None
+    summary.triples = counted if counted is not None else view.default_size()
+    # the page is made while SHACL runs
     cached = cache and embedded
     summary.html_path = str(
         write_explorer(view, out / "graph.html", rows=out / CACHE_DIR / PROJECTION_CACHE if cached else None, cache=out / CACHE_DIR / PAGE_CACHE if cached else None)

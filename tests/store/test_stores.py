@@ -207,3 +207,65 @@ def test_stores_replace_graphs_reads_text_written_otherwise_as_the_same_triples(
     assert {str(t) for t in changed} == {'<urn:s> <urn:p> "x"', '<urn:s> <urn:p> "y"'}
     assert {str(q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())} == {'"café"', '"y"'}
     assert {str(q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, g)} == {'"café"', '"y"'}
+
+
+def test_stores_union_size_follows_patches_and_refuses_a_stale_record(tmp_path, seed_graph, monkeypatch):
+    """The union's size kept beside the store is its count after a whole write and after each
+    patch; a record for other graphs, damaged or missing, is not used."""
+    import json
+
+    import pyoxigraph as ox
+
+    from ipkg.kg.quads import NQuads, dataset_quads
+    from ipkg.store import oxigraph, update_store
+    from ipkg.store.oxigraph import SIZE, union_size
+
+    monkeypatch.setattr(oxigraph, "PATCH_SHARE", 1)
+    folder = tmp_path / STORE_DIR
+    base, after = _edit(dataset_quads(seed_graph), "loses triples another graph states")
+    g = ox.NamedNode("urn:extra")
+    extra = [*after, ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"), g), ox.Quad(*base[0].triple, g)]
+    for quads in (base, after, extra, base):
+        nq = NQuads.from_quads(quads)
+        update_store(nq, folder)
+        counted = OxigraphStore(folder, read_only=True).default_size()
+        assert union_size(folder) == union_size(folder, nq.digests) == counted > 0
+    assert union_size(folder, NQuads.from_quads(after).digests) is None
+    record = folder.resolve().parent / SIZE
+    for damage in ('{"graphs": "0", "triples": 5}', "not json", json.dumps({**json.loads(record.read_text()), "triples": -1}), None):
+        if damage is None:
+            record.unlink()
+        else:
+            record.write_text(damage)
+        assert union_size(folder) is None
+
+
+def test_stores_patch_reads_a_kept_text_only_if_it_is_the_graph_written(tmp_path, seed_graph, monkeypatch):
+    """A large graph's text kept beside the store stands for the graph when a patch compares it;
+    one that was damaged (not the chunk its name says) is passed over and the graph read from the
+    store: the patched store is the one written whole either way."""
+    import pyoxigraph as ox
+
+    from ipkg.kg.quads import NQuads, dataset_quads
+    from ipkg.store import oxigraph, update_store
+    from ipkg.store.oxigraph import TEXTS
+
+    monkeypatch.setattr(oxigraph, "PATCH_SHARE", 1)
+    monkeypatch.setattr(oxigraph, "TEXT_MIN", 1)
+    quads = dataset_quads(seed_graph)
+    big = max({q.graph_name for q in quads}, key=lambda g: sum(q.graph_name == g for q in quads))
+    mine = [q for q in quads if q.graph_name == big]
+    for damage in (False, True):
+        folder = tmp_path / f"s{damage}" / STORE_DIR
+        update_store(NQuads.from_quads(quads), folder)
+        texts = folder.resolve().parent / TEXTS
+        kept = texts / f"{NQuads.from_quads(quads).digest(str(big))}.nq"
+        assert kept.is_file() and len(list(texts.iterdir())) == len({q.graph_name for q in quads})
+        if damage:  # the text says the graph lacks the triple that goes: trusted, the triple would stay
+            line = f"{mine[0]} .\n".encode("utf-8")
+            assert line in kept.read_bytes()
+            kept.write_bytes(kept.read_bytes().replace(line, b""))
+        after = [q for q in quads if q != mine[0]] + [ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("y"), big)]
+        assert update_store(NQuads.from_quads(after), folder) == 1
+        fresh = write_store([NQuads.from_quads(after)], tmp_path / f"fresh{damage}")
+        assert _contents(folder) == _contents(fresh)

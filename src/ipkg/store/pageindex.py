@@ -24,7 +24,8 @@ The index is kept exact by the store: a bulk load (:meth:`OxigraphStore.load_qua
 <ipkg.store.OxigraphStore.load_quads>`) drops it and :func:`build` writes it again (``write_store``
 and ``update_store`` do so before the store is swapped in), and replacing named graphs
 (``update_store``'s patches) updates it in place with :func:`update`, for the keys whose patterns
-the changed triples can reach. Its ``ix:version`` triple names the definitions it was built
+the changed triples can reach, evaluated by the focused definitions (``query/index/focused/*.rq``:
+the same rows, for given keys, each looked up rather than found by scanning the store). Its ``ix:version`` triple names the definitions it was built
 from; a store without it, or with another version, is answered without the index (slower, same
 rows), as rdflib and SPARQL servers are.
 """
@@ -65,16 +66,31 @@ def definitions() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(DEFINITIONS.glob("*.rq"))}
 
 
+def focused() -> dict[str, str]:
+    """Each definition for some keys only (``query/index/focused/*.rq``, by the same names): the
+    definition's rows of those keys, each key looked up rather than the store scanned. The keys
+    come in a ``VALUES ?key`` block in place of each line ``#KEYS``.
+
+    Examples
+    --------
+    >>> sorted(focused()) == sorted(definitions())
+    True
+    """
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((DEFINITIONS / "focused").glob("*.rq"))}
+
+
 def _version() -> str:
     digest = hashlib.sha256()
-    for name, text in definitions().items():
+    for name, text in [*definitions().items(), *(("focused/" + n, t) for n, t in focused().items())]:
         digest.update(f"{name}\0{text}\0".encode())
     return "1:" + digest.hexdigest()[:16]
 
 
-#: Names the definitions the index is built from (and the layout): a store's index is used only if
-#: its ``ix:version`` is this one.
+#: Names the definitions the index is built and patched from (and the layout): a store's index is
+#: used only if its ``ix:version`` is this one.
 VERSION = _version()
+_FOCUSED = focused()
+_KEYS = re.compile(r"^[ \t]*#KEYS[ \t]*$", re.MULTILINE)
 
 
 def _predicates() -> frozenset[ox.NamedNode]:
@@ -93,6 +109,32 @@ def _predicates() -> frozenset[ox.NamedNode]:
 
 
 PREDICATES = _predicates()
+
+
+def _links() -> frozenset[ox.NamedNode]:
+    """The IRIs the definitions use as the predicate of a variable that is the subject of a pattern
+    (``?key ipkg:evidence ?ev . ?ev ipkg:sentence ?s``): the steps along which a key's rows read
+    other nodes' triples (a superset: every IRI written before such a variable)."""
+    iris: set[str] = set()
+    for text in definitions().values():
+        prefixes = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", text))
+        body = re.sub(r"#[^\n]*|\"[^\"]*\"", " ", text.split("SELECT", 1)[1])
+        term = r"(?:<[^>\s]*>|(?<![\w?$])\w*:[A-Za-z_][\w-]*|(?<![\w?$])a(?=\s))"
+        subjects = set(re.findall(rf"[?$](\w+)\s+{term}", body))
+        for predicate, var in re.findall(rf"({term})[+*?]?\s+[?$](\w+)", body):
+            if var not in subjects:
+                continue
+            if predicate == "a":
+                iris.add("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+            elif predicate.startswith("<"):
+                iris.add(predicate[1:-1])
+            elif predicate.split(":", 1)[0] in prefixes:
+                iris.add(prefixes[predicate.split(":", 1)[0]] + predicate.split(":", 1)[1])
+    return frozenset(ox.NamedNode(i) for i in iris)
+
+
+#: What :func:`update` follows back from a changed triple's subject to the keys that read it.
+LINKS = _links()
 
 
 def present(store: ox.Store) -> bool:
@@ -147,15 +189,27 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     default graph.
 
     The keys whose rows may have changed are the subjects of ``changed`` and what reaches them in
-    at most :data:`DEPTH` links; their definitions are evaluated again on a copy of what they
-    read (their triples and those of the nodes up to :data:`DEPTH` links from them), and their
-    entries replaced. Without a current index, nothing is done (it stays absent).
+    at most :data:`DEPTH` steps along :data:`LINKS`. Their rows are computed again by the focused
+    definitions (:func:`focused`), which look each key up rather than scan the store (a key given
+    as a blank node, which a query cannot name, has the definitions evaluated on a copy of what
+    they read instead); then only the entries that differ are written, and the counts of their
+    nodes adjusted by as much.
 
     Returns
     -------
     int or None
         How many keys were looked at again; None if the index was rebuilt whole (more than
         :data:`MAX_KEYS` keys, or a change of ``rdfs:subClassOf``) or is absent.
+
+    Examples
+    --------
+    >>> g, p = ox.NamedNode("urn:g"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    >>> store = ox.Store()
+    >>> build(store)
+    >>> t = ox.Triple(ox.NamedNode("urn:a"), p, ox.Literal("A"))
+    >>> store.add(ox.Quad(*t, _DEFAULT))
+    >>> update(store, [t])
+    1
     """
     if not present(store):
         return None
@@ -174,23 +228,81 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     for _ in range(DEPTH):
         reached: set[ox.NamedNode | ox.BlankNode] = set()
         for node in frontier:
-            for q in store.quads_for_pattern(None, None, node, _DEFAULT):
-                if q.predicate in PREDICATES and q.subject not in keys:
-                    reached.add(q.subject)  # type: ignore[arg-type]
-                    if len(keys) + len(reached) > MAX_KEYS:
-                        build(store)
-                        return None
+            for link in LINKS:
+                for q in store.quads_for_pattern(None, link, node, _DEFAULT):
+                    if q.subject not in keys:
+                        reached.add(q.subject)  # type: ignore[arg-type]
+            if len(keys) + len(reached) > MAX_KEYS:
+                build(store)
+                return None
         keys |= reached
         frontier = reached
     if not keys:
         return 0
-    # What the definitions read about those keys, in a store of its own.
+    fresh = _copied_rows(store, keys) if any(isinstance(k, ox.BlankNode) for k in keys) else _focused_rows(store, keys)
+    nodes: dict[ox.NamedNode, tuple[str, ox.Literal]] = {}
+    now: set[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode]] = set()
+    for (lst, value), members in fresh.items():
+        node = _node(lst, value)
+        nodes[node] = (lst, value)
+        now.update((node, key) for key in members)
+    was = {(q.subject, q.object) for key in keys for q in store.quads_for_pattern(None, _MEMBER, key, GRAPH)}
+    delta: dict[ox.NamedNode, int] = {}
+    for node, key in was - now:
+        store.remove(ox.Quad(node, _MEMBER, key, GRAPH))
+        delta[node] = delta.get(node, 0) - 1
+    for node, key in now - was:
+        store.add(ox.Quad(node, _MEMBER, key, GRAPH))
+        delta[node] = delta.get(node, 0) + 1
+    for node, d in delta.items():
+        if d:
+            _recount(store, node, d, nodes.get(node))  # type: ignore[arg-type]
+    return len(keys)
+
+
+def _recount(store: ox.Store, node: ox.NamedNode, delta: int, named: tuple[str, ox.Literal] | None) -> None:
+    """Set the count of ``node``, which gained ``delta`` members (lost, if negative); a node left
+    without members goes, a new one is written with the list and value ``named``."""
+    counts = list(store.quads_for_pattern(node, _COUNT, None, GRAPH))
+    try:
+        count = int(counts[0].object.value) + delta if len(counts) == 1 else None  # type: ignore[union-attr]
+    except ValueError:
+        count = None
+    if count is None:
+        count = sum(1 for _ in store.quads_for_pattern(node, _MEMBER, None, GRAPH))
+    for q in counts:
+        store.remove(q)
+    if count <= 0:
+        for q in [*store.quads_for_pattern(None, _NODE, node, GRAPH), *store.quads_for_pattern(node, None, None, GRAPH)]:
+            store.remove(q)
+    elif named is not None:
+        store.extend(_node_quads(*named, count))
+    else:
+        store.add(ox.Quad(node, _COUNT, ox.Literal(str(count), datatype=_INTEGER), GRAPH))
+
+
+def _focused_rows(store: ox.Store, keys: set[ox.NamedNode | ox.BlankNode]) -> dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]]:
+    """(list IRI, value) -> keys, of the named ``keys`` only (the focused definitions)."""
+    block = "VALUES ?key { " + " ".join(str(k) for k in sorted(keys, key=str)) + " }"
+    nodes: dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]] = {}
+    for text in _FOCUSED.values():
+        for solution in store.query(_KEYS.sub(block, text)):  # type: ignore[union-attr]
+            lst, key, value = solution
+            if lst is None or key is None or value is None:
+                continue
+            nodes.setdefault((lst.value, value), set()).add(key)
+    return nodes
+
+
+def _copied_rows(store: ox.Store, keys: set[ox.NamedNode | ox.BlankNode]) -> dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]]:
+    """(list IRI, value) -> keys, of ``keys`` only: the definitions evaluated on a copy of what they read about them
+    (their triples and those of the nodes up to :data:`DEPTH` links from them)."""
     part = ox.Store()
     seen: set[ox.NamedNode | ox.BlankNode] = set()
     frontier = set(keys)
     copied: list[ox.Quad] = []
     for _ in range(DEPTH + 1):
-        reached = set()
+        reached: set[ox.NamedNode | ox.BlankNode] = set()
         for node in frontier:
             seen.add(node)
             for q in store.quads_for_pattern(node, None, None, _DEFAULT):
@@ -201,30 +313,4 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
         frontier = reached
     copied += store.quads_for_pattern(None, _SUBCLASS, None, _DEFAULT)
     part.extend(copied)
-    fresh = {(lst, value): members & keys for (lst, value), members in _rows(part).items()}
-    # The keys' current entries go, the fresh ones come, and the counts of their nodes follow.
-    touched: set[tuple[str, ox.Literal]] = set()
-    old: list[ox.Quad] = []
-    for key in keys:
-        for q in store.quads_for_pattern(None, _MEMBER, key, GRAPH):
-            old.append(q)
-    for old_node in {q.subject for q in old}:
-        lst = next(store.quads_for_pattern(None, _NODE, old_node, GRAPH)).subject.value  # type: ignore[union-attr]
-        value = next(store.quads_for_pattern(old_node, _VALUE, None, GRAPH)).object
-        touched.add((lst, value))  # type: ignore[arg-type]
-    for q in old:
-        store.remove(q)
-    added = [ox.Quad(_node(lst, value), _MEMBER, key, GRAPH) for (lst, value), members in fresh.items() for key in members]
-    store.extend(added)
-    touched.update(k for k, members in fresh.items() if members)
-    for lst, value in touched:
-        node = _node(lst, value)
-        count = sum(1 for _ in store.quads_for_pattern(node, _MEMBER, None, GRAPH))
-        for q in list(store.quads_for_pattern(node, _COUNT, None, GRAPH)):
-            store.remove(q)
-        if count:
-            store.extend(_node_quads(lst, value, count))
-        else:
-            for q in [*store.quads_for_pattern(ox.NamedNode(lst), _NODE, node, GRAPH), *store.quads_for_pattern(node, None, None, GRAPH)]:
-                store.remove(q)
-    return len(keys)
+    return {(lst, value): members & keys for (lst, value), members in _rows(part).items() if members & keys}
