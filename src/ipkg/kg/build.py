@@ -396,12 +396,26 @@ def _quote(out: _Lines, g: str, speaker: str, q: QuoteFact) -> None:
     add(g, node, _IPKG.evidence, out.evidence(g, q.evidence))
 
 
+def decimal_lexical(value: float) -> str:
+    """``value`` as an xsd:decimal in its canonical form of XSD 1.0: no exponent, and a decimal point
+    even for a whole number, which is how Turtle writers abbreviate it (rdflib writes the literal
+    "3"^^xsd:decimal as ``3.0``, which reads back as another literal).
+
+    Examples
+    --------
+    >>> [decimal_lexical(v) for v in (0.0, 3.0, 3000000.0, 2.50, 1e-07)]
+    ['0.0', '3.0', '3000000.0', '2.5', '0.0000001']
+    """
+    d = Decimal(repr(value)).normalize()
+    return f"{d:f}.0" if d == d.to_integral_value() else f"{d:f}"
+
+
 def _figure(out: _Lines, g: str, f: FigureFact) -> None:
     add = out.add
     node = out.node(node_iri("figure", f.label, repr(f.value), f.unit, f.date))
     add(g, node, _RDF.type, out.term[_IPKG.Figure])
     add(g, node, _RDFS.label, _literal(f.label))
-    add(g, node, _IPKG.value, out.term[Literal(Decimal(repr(f.value)).normalize(), datatype=XSD.decimal)])
+    add(g, node, _IPKG.value, out.term[Literal(decimal_lexical(f.value), datatype=XSD.decimal)])
     add(g, node, _IPKG.unit, _literal(f.unit))
     if f.date:
         add(g, node, _IPKG.date, out.date[f.date])
