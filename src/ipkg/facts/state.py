@@ -540,9 +540,8 @@ class ResolutionState:
             ("INSERT OR REPLACE INTO multi VALUES (?,?)", [(repr(k), _dump(multis[k])) for k in multis.dirty if multis[k]]),
             ("INSERT OR REPLACE INTO meta VALUES (?,?)", [("kinds", _dump(dict(kinds))), ("denies", _dump(denies)), ("denying", _dump(denying))]),
         ]
-        n_actors = len(actors)
         sentences = sum(old[d][1] for d in current if d not in after) + sum(doc.sentences for doc in after.values())
-        return Update(resolved, {d: old[d][2] for d in current if d not in redo}, n_actors, sum(kinds.values()), kinds, sentences)
+        return Update(resolved, {d: old[d][2] for d in current if d not in redo}, len(actors), sum(kinds.values()), kinds, sentences)
 
     def commit(self, signatures: Mapping[str, str]) -> None:
         """Write what :meth:`update` found, with the ``signatures`` of the graphs written again."""
