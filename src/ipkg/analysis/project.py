@@ -221,16 +221,16 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
 _QUERIES = ("edges", "nodes", "aliases", "positions")
 
 
-def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None) -> dict[str, list[tuple[str, ...]]]:
+def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[str, ...]]]:
     """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
     quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
     find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`
-    (which fills ``changes``)."""
+    (which fills ``changes``, and may leave out the queries in ``skip``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
         from .rowcache import cached_rows
 
-        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names, changes)
+        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names, changes, skip)
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
     rows["edges"] = sorted(rows["edges"])
@@ -289,7 +289,8 @@ def _states(positions: list[tuple[str, ...]], nodes: dict[str, dict[str, object]
     return out
 
 
-def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[str, dict[str, object]]:
+def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names, states: bool = True) -> dict[str, dict[str, object]]:
+    """Actor -> its node's attributes; without ``states``, no ``state`` (and no ``positions`` rows needed)."""
     gaz = load_gazetteer()
     nodes: dict[str, dict[str, object]] = {}
     for actor, label, type_ in rows["nodes"]:
@@ -308,8 +309,9 @@ def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[
             nodes[actor]["surface_forms"].append(alias)  # type: ignore[attr-defined]
     for attrs in nodes.values():
         attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
-    for n, state in _states(rows["positions"], nodes, names).items():
-        nodes[n]["state"] = state
+    if states:
+        for n, state in _states(rows["positions"], nodes, names).items():
+            nodes[n]["state"] = state
     return dict(sorted(nodes.items()))
 
 

@@ -130,10 +130,10 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     """The page's bytes in pieces, or None for a network without edges."""
     names = _Names(store.namespace_manager)
     changes: dict[str, Any] = {}
-    rows = _projection_rows(store, names, rows_cache, changes)
+    rows = _projection_rows(store, names, rows_cache, changes, skip=("positions",))  # the page shows no states
     if not rows["edges"]:
         return None
-    nodes = _actor_nodes(rows, names)
+    nodes = _actor_nodes(rows, names, states=False)
     # the graph as networkx holds it: nodes in the order added, each one's targets in the order first met, then events
     order: dict[str, None] = dict.fromkeys(nodes)
     succ: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
