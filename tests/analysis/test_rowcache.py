@@ -184,3 +184,32 @@ def test_rowcache_skipped_queries_stay_stale_until_needed(tmp_path, queries):
     # a stale mark naming what is not a query: the cache is damaged, read whole
     cache.write_bytes(cache.read_bytes().replace(b'"stale":[]', b'"stale":["x"]', 1))
     assert rowcache._read(cache, rowcache._fingerprint(names)) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-1],
+        lambda b: b + b"x",
+        lambda b: b + b"\x00",
+        lambda b: b.replace(b'"counts":[', b'"counts":[1', 1),
+        lambda b: b.replace(b'"lengths":false', b'"lengths":true', 1),
+        lambda b: b"",
+    ],
+)
+def test_rowcache_damaged_file_is_read_whole(tmp_path, queries, damage):
+    from ipkg.store import OxigraphStore
+
+    store, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    _write(store, DOCS)
+    _same(store, cache)
+    names = project._Names(OxigraphStore(store, read_only=True).namespace_manager)
+    key = rowcache._fingerprint(names)
+    assert rowcache._read(cache, key) is not None
+    cache.write_bytes(damage(cache.read_bytes()))
+    assert rowcache._read(cache, key) is None
+    queries.clear()
+    _same(store, cache)
+    assert queries.count("edges") == 2  # read whole, by both calls
+    assert rowcache._read(cache, key) is not None  # and written again
