@@ -81,7 +81,7 @@ Rows = dict[str, list[tuple[str, ...]]]
 Select = Callable[..., list[tuple[str, ...]]]
 
 
-def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None, skip: Collection[str] = ()) -> Rows | None:
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None, skip: Collection[str] = (), prefetch: Callable[[Collection[str]], None] | None = None) -> Rows | None:
     """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
 
     Parameters
@@ -104,6 +104,10 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         Queries among ``nodes``, ``aliases`` and ``positions`` the caller does not need: when graphs
         changed their rows are not read again, the cache keeps them as stale (read again by the
         first call that needs them), and the result leaves them out.
+    prefetch : callable, optional
+        Told, before the cache's rows are decoded, the queries ``select`` will be asked to read
+        whole (with no bindings) when graphs changed: ``nodes`` and ``aliases`` (but those skipped),
+        so that it may start them.
 
     Returns
     -------
@@ -121,8 +125,8 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         return None
     named, iri = names.named, names.iri
     key = _fingerprint(names)
-    old = _read(path, key)
     skipped = set(skip) & set(_LAZY)
+    old = _read(path, key, digests, [name for name in _LAZY if name not in skipped] if prefetch is not None else [], prefetch)
     update = _update(old, digests, select, named, iri, skipped) if old is not None else None
     if update is None:
         rows = {name: select(name) for name in QUERIES}
@@ -240,12 +244,24 @@ def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
     return data
 
 
-def _read(path: Path, key: str) -> dict[str, Any] | None:
+def _read(path: Path, key: str, digests: dict[str, str] | None = None, wanted: list[str] | None = None, prefetch: Callable[[Collection[str]], None] | None = None) -> dict[str, Any] | None:
+    """The cache at ``path`` decoded; ``prefetch(wanted)`` called first when its digests are not ``digests``."""
     try:
         blob = path.read_bytes()
     except OSError:
         return None
+    if prefetch is not None and wanted and _digests_differ(blob, digests or {}):
+        prefetch(wanted)
     return _decode(blob, key)
+
+
+def _digests_differ(blob: bytes, digests: dict[str, str]) -> bool:
+    """Whether the digests of the cache ``blob`` are not ``digests`` (or cannot be read)."""
+    end = blob.find(b"\n", len(_MAGIC))
+    try:
+        return bool(json.loads(blob[len(_MAGIC) : end]).get("digests") != digests)
+    except (ValueError, AttributeError):
+        return True
 
 
 def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str], str], graph: str | None = None) -> dict[str, list[str]]:
