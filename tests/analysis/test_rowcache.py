@@ -132,3 +132,84 @@ def test_rowcache_graph_reads_finds_the_triples_rows_read(tmp_path):
     names = project._Names(store.namespace_manager)
     assert project._select(store, "graph-reads", names, g=URIRef(ACTORS_GRAPH)) == []
     assert len(project._select(store, "graph-reads", names, g=URIRef("https://w3id.org/ipkg/id/graph/d1"))) == 1
+
+
+def test_rowcache_skipped_queries_stay_stale_until_needed(tmp_path, queries):
+    from dataclasses import replace
+
+    from ipkg.facts import resolve
+    from ipkg.facts.model import ActorRef, Evidence, PositionFact
+    from ipkg.kg.build import facts_to_nquads
+    from ipkg.store import OxigraphStore, update_store
+
+    def write(docs, holders):
+        facts = [_doc(d, plan) for d, plan in sorted(docs.items())]
+        person = ActorRef(BASE + "someone", "Someone", "Person", "Someone")
+        org = ActorRef(BASE + "pakistan", "Pakistan", "State", "Pakistan")
+        facts = [
+            replace(f, positions=[PositionFact(person, "https://w3id.org/ipkg/id/office/minister", "Minister", org, "current", Evidence(f.doc_id, f"{f.doc_id}: Someone, minister.", 0, 10))] if f.doc_id in holders else [])
+            for f in facts
+        ]
+        update_store(facts_to_nquads(resolve(facts)), folder)
+
+    folder, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    write(DOCS, {"d1"})
+    _same(folder, cache)
+    store = OxigraphStore(folder, read_only=True)
+    names = project._Names(store.namespace_manager)
+    had = project._select(store, "positions", names)
+    assert had  # the test's premise: the position is a row
+    store.close()
+
+    write({**DOCS, "d5": [("praise", ["china"], ["iran"], "2025-07")]}, set())  # the position gone, one document more
+    store = OxigraphStore(folder, read_only=True)
+    queries.clear()
+    rows = project._projection_rows(store, project._Names(store.namespace_manager), cache, skip=("positions",))
+    assert "positions" not in rows and "positions" not in queries and "edges-of-event" in queries
+    assert [r[:8] for r in rows["edges"]] == sorted(r[:8] for r in project._select(store, "edges", names))
+    data = rowcache._read(cache, rowcache._fingerprint(names))
+    assert data["stale"] == ["positions"] and data["rows"]["positions"] == had  # kept as it was, marked
+    # skipped again with nothing changed: neither read nor written
+    before = cache.stat().st_mtime_ns
+    queries.clear()
+    project._projection_rows(store, names, cache, skip=("positions",))
+    assert queries == [] and cache.stat().st_mtime_ns == before
+    # needed: read again (only it), and the cache no longer stale
+    queries.clear()
+    rows = project._projection_rows(store, names, cache)
+    assert queries == ["positions"] and rows["positions"] == project._select(store, "positions", names) != had
+    assert rowcache._read(cache, rowcache._fingerprint(names))["stale"] == []
+    store.close()
+    _same(folder, cache)
+    # a stale mark naming what is not a query: the cache is damaged, read whole
+    cache.write_bytes(cache.read_bytes().replace(b'"stale":[]', b'"stale":["x"]', 1))
+    assert rowcache._read(cache, rowcache._fingerprint(names)) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-1],
+        lambda b: b + b"x",
+        lambda b: b + b"\x00",
+        lambda b: b.replace(b'"counts":[', b'"counts":[1', 1),
+        lambda b: b.replace(b'"lengths":false', b'"lengths":true', 1),
+        lambda b: b"",
+    ],
+)
+def test_rowcache_damaged_file_is_read_whole(tmp_path, queries, damage):
+    from ipkg.store import OxigraphStore
+
+    store, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    _write(store, DOCS)
+    _same(store, cache)
+    names = project._Names(OxigraphStore(store, read_only=True).namespace_manager)
+    key = rowcache._fingerprint(names)
+    assert rowcache._read(cache, key) is not None
+    cache.write_bytes(damage(cache.read_bytes()))
+    assert rowcache._read(cache, key) is None
+    queries.clear()
+    _same(store, cache)
+    assert queries.count("edges") == 2  # read whole, by both calls
+    assert rowcache._read(cache, key) is not None  # and written again

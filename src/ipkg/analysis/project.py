@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,8 @@ _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 # An IRI's local part after its last "/" or "#" of a shape rdflib's split_uri cuts there.
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # The columns of the *.oxigraph.rq queries that hold strings made by the query (STR, GROUP_CONCAT...).
+#: Runs the projection queries whose rows the row cache will want while it is decoded.
+_THREADS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipkg-projection")
 _TEXT_COLUMNS = frozenset({"kind", "cameo", "quad", "date", "sentences", "documents", "label", "type", "alias"})
 
 
@@ -183,7 +186,25 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
     if not isinstance(store, OxigraphStore):
         res = run_query(store, str(_HERE / f"{name}.rq"))
         return [tuple(row[c] for c in res.columns) for row in res.rows]
+    return _cells(_solutions(store, name, bindings), names)
+
+
+def _solutions(store: OxigraphStore, name: str, bindings: dict[str, URIRef]) -> tuple[list[str], list[ox.QuerySolution]]:
+    """The variables and the solutions of the ``.oxigraph.rq`` form of query ``name`` (no names made: a thread may run it)."""
     query = with_values((_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8"), bindings)
+    try:
+        solutions = store.oxigraph.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [v.value for v in solutions.variables], list(solutions)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(Errors.E009.format(reason=exc)) from None
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        raise IpkgError(Errors.E009.format(reason=exc)) from None
+
+
+def _cells(found: tuple[list[str], list[ox.QuerySolution]], names: _Names) -> list[tuple[str, ...]]:
+    """:func:`_select`'s rows of what :func:`_solutions` found."""
+    variables, solutions = found
     typed: dict[ox.Literal, str] = {}
 
     def term_cell(term: object) -> str:
@@ -206,13 +227,9 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
         return "" if term is None else term.value
 
     try:
-        solutions = store.oxigraph.query(query)
-        assert isinstance(solutions, ox.QuerySolutions)
         # columns made by STR, GROUP_CONCAT or MIN of strings hold plain strings: their value is their text
-        cells = [text_cell if v.value in _TEXT_COLUMNS else term_cell for v in solutions.variables]
+        cells = [text_cell if v in _TEXT_COLUMNS else term_cell for v in variables]
         rows = [tuple([f(term) for f, term in zip(cells, solution)]) for solution in solutions]
-    except SyntaxError as exc:
-        raise QuerySyntaxError(Errors.E009.format(reason=exc)) from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise IpkgError(Errors.E009.format(reason=exc)) from None
     return [row for row in rows if any(row)]
@@ -221,16 +238,32 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
 _QUERIES = ("edges", "nodes", "aliases", "positions")
 
 
-def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None) -> dict[str, list[tuple[str, ...]]]:
+def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[str, ...]]]:
     """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
     quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
     find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`
-    (which fills ``changes``)."""
+    (which fills ``changes``, and may leave out the queries in ``skip``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
         from .rowcache import cached_rows
 
-        rows = cached_rows(store, Path(cache), lambda name, **b: _select(store, name, names, **b), names, changes)
+        oxstore = store
+        started: dict[str, Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
+
+        def select(name: str, **bindings: URIRef) -> list[tuple[str, ...]]:
+            if not bindings and name in started:
+                return _cells(started.pop(name).result(), names)
+            return _select(oxstore, name, names, **bindings)
+
+        def prefetch(queries: Collection[str]) -> None:
+            # the store answers in a thread, outside Python's lock, while the cache is decoded; names are made here, in order
+            for name in queries:
+                if name not in started:
+                    started[name] = _THREADS.submit(_solutions, oxstore, name, {})
+
+        rows = cached_rows(store, Path(cache), select, names, changes, skip, prefetch)
+        for future in started.values():
+            future.cancel()
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
     rows["edges"] = sorted(rows["edges"])
@@ -289,7 +322,8 @@ def _states(positions: list[tuple[str, ...]], nodes: dict[str, dict[str, object]
     return out
 
 
-def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[str, dict[str, object]]:
+def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names, states: bool = True) -> dict[str, dict[str, object]]:
+    """Actor -> its node's attributes; without ``states``, no ``state`` (and no ``positions`` rows needed)."""
     gaz = load_gazetteer()
     nodes: dict[str, dict[str, object]] = {}
     for actor, label, type_ in rows["nodes"]:
@@ -308,8 +342,9 @@ def _actor_nodes(rows: dict[str, list[tuple[str, ...]]], names: _Names) -> dict[
             nodes[actor]["surface_forms"].append(alias)  # type: ignore[attr-defined]
     for attrs in nodes.values():
         attrs["surface_forms"] = sorted(set(attrs["surface_forms"]))  # type: ignore[call-overload]
-    for n, state in _states(rows["positions"], nodes, names).items():
-        nodes[n]["state"] = state
+    if states:
+        for n, state in _states(rows["positions"], nodes, names).items():
+            nodes[n]["state"] = state
     return dict(sorted(nodes.items()))
 
 

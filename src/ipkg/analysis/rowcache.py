@@ -6,7 +6,9 @@
 named graph, the identifiers of the documents it describes. When graphs changed since:
 
 * the rows of ``nodes``, ``aliases`` and ``positions`` are read again (a few tenths of a second at
-  10^4 documents);
+  10^4 documents), but those of a query the caller skips (the explorer page shows no states: it
+  skips ``positions``, 0.17 s): the cache keeps its rows marked stale, and reads them again when a
+  caller needs them;
 * the rows of ``edges`` (3 to 4 s to read whole at 10^4 documents) are read again only for the
   events a changed graph may touch, one event at a time (``edges-of-event.oxigraph.rq``): the events
   whose cached rows name a document the graph described, and the events the graph as it is now
@@ -25,10 +27,11 @@ cache was written by other code or queries, and when the store has no digests (`
 rows are the same either way.
 
 The cache file (never unpickled) is written through a temporary file and a rename: a line naming
-the format, a line of JSON (the fingerprint, the digests, the graphs' documents, how many rows each
-query gave), the length of every cell as 32-bit little-endian integers, then the cells' text, UTF-8,
-one after the other. At 10^4 documents (16 MB) it is read in ~0.05 s and written in ~0.05 s, where
-JSON took ~0.3 s and ~0.2 s.
+the format, a line of JSON (the fingerprint, the digests, the graphs' documents, the stale queries,
+how many rows each query gave, whether cells are cut by lengths), then the cells' text, UTF-8, one after
+the other with a NUL after each (split in one call), or, when a cell holds a NUL, the length of every
+cell as 32-bit little-endian integers before the text. The rows of ``edges`` are kept sorted. At 10^4
+documents (16 MB) it is read in ~0.05 s and written in ~0.05 s, where JSON took ~0.3 s and ~0.2 s.
 """
 
 from __future__ import annotations
@@ -63,18 +66,22 @@ CHANGED_SHARE = 300
 EVENTS_SHARE = 100
 
 QUERIES = ("edges", "nodes", "aliases", "positions")
+#: The queries read whole whenever a graph changed, which a caller may skip.
+_LAZY = ("nodes", "aliases", "positions")
 WIDTHS = {"edges": 10, "nodes": 3, "aliases": 2, "positions": 2}
-_MAGIC = b"ipkg rowcache 2\n"
+_MAGIC = b"ipkg rowcache 4\n"
 #: The actors' graph holds their types, labels and Wikidata IDs, which no row of ``edges`` reads.
 _ACTORS = f"<{ACTORS_GRAPH}>"
 _HERE = Path(__file__).parent
 _SEP = "\x1f"
+#: Between cells in the file, unless a cell holds it.
+_CELL = "\x00"
 
 Rows = dict[str, list[tuple[str, ...]]]
 Select = Callable[..., list[tuple[str, ...]]]
 
 
-def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None) -> Rows | None:
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None, skip: Collection[str] = (), prefetch: Callable[[Collection[str]], None] | None = None) -> Rows | None:
     """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
 
     Parameters
@@ -93,35 +100,53 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         tokens of the rows the cache held and of the rows returned (equal tokens, equal rows;
         ``before`` is None without a cache), and ``touched``, the events whose rows of ``edges``
         may differ between the two (None: any may).
+    skip : collection of str
+        Queries among ``nodes``, ``aliases`` and ``positions`` the caller does not need: when graphs
+        changed their rows are not read again, the cache keeps them as stale (read again by the
+        first call that needs them), and the result leaves them out.
+    prefetch : callable, optional
+        Told, before the cache's rows are decoded, the queries ``select`` will be asked to read
+        whole (with no bindings) when graphs changed: ``nodes`` and ``aliases`` (but those skipped),
+        so that it may start them.
 
     Returns
     -------
     dict or None
         Query name -> rows, or None when the store is not one to cache (the caller reads the rows).
+
+    Examples
+    --------
+    >>> from ipkg.store import OxigraphStore
+    >>> cached_rows(OxigraphStore(), Path("rows.cache"), lambda name, **b: [], None) is None  # no digests
+    True
     """
     digests = _digests(store)
     if digests is None:
         return None
     named, iri = names.named, names.iri
     key = _fingerprint(names)
-    old = _read(path, key)
-    update = _update(old, digests, select, named, iri) if old is not None else None
+    skipped = set(skip) & set(_LAZY)
+    old = _read(path, key, digests, [name for name in _LAZY if name not in skipped] if prefetch is not None else [], prefetch)
+    update = _update(old, digests, select, named, iri, skipped) if old is not None else None
     if update is None:
         rows = {name: select(name) for name in QUERIES}
         graph_docs = _graph_documents(select, named, iri)
         iris = all(row[0] in named for row in rows["edges"])
         touched: set[str] | None = None
+        stale: list[str] = []
     else:
-        rows, graph_docs, iris, touched = update
+        rows, graph_docs, iris, touched, stale = update
     if changes is not None:
         changes.update(before=_token(key, old["digests"]) if old is not None else None, after=_token(key, digests), touched=touched)
     if update is None or update[0] is not old["rows"]:  # type: ignore[index]
-        data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "rows": rows}
+        rows["edges"].sort()  # the callers' order: their sort finds it done
+    if update is None or update[0] is not old["rows"] or stale != old["stale"]:  # type: ignore[index]
+        data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
         try:
             write_atomic(path, _encode(data))
         except OSError:
             pass  # a cache that cannot be written is read whole next time
-    return rows
+    return {name: r for name, r in rows.items() if name not in stale}
 
 
 def _digests(store: OxigraphStore) -> dict[str, str] | None:
@@ -152,17 +177,24 @@ def _encode(data: dict[str, Any]) -> list[bytes]:
     Examples
     --------
     >>> rows = {"edges": [], "nodes": [("actor:a", "A", "State")], "aliases": [("actor:a", "ä")], "positions": []}
-    >>> data = {"key": "k", "digests": {}, "graph_docs": {}, "events_are_iris": True, "rows": rows}
+    >>> data = {"key": "k", "digests": {}, "graph_docs": {}, "events_are_iris": True, "stale": [], "rows": rows}
+    >>> _decode(b"".join(_encode(data)), "k") == data
+    True
+    >>> rows["aliases"].append(("actor:a", "a\\x00b"))  # a cell holding the separator: cells by their lengths
     >>> _decode(b"".join(_encode(data)), "k") == data
     True
     """
     rows: Rows = data["rows"]
-    header = {k: v for k, v in data.items() if k != "rows"} | {"counts": [len(rows[name]) for name in QUERIES]}
     cells = [cell for name in QUERIES for row in rows[name] for cell in row]
+    text = _CELL.join(cells)
+    cut = text.count(_CELL) == max(0, len(cells) - 1)  # no cell holds the separator
+    header = {k: v for k, v in data.items() if k != "rows"} | {"counts": [len(rows[name]) for name in QUERIES], "lengths": not cut}
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if cut:
+        return [_MAGIC, head, b"\n", text.encode("utf-8", "surrogatepass"), _CELL.encode()]  # the last: a file cut short or added to reads as damaged
     lengths = array("I", map(len, cells))
     if sys.byteorder == "big":
         lengths.byteswap()
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return [_MAGIC, head, b"\n", lengths.tobytes(), "".join(cells).encode("utf-8", "surrogatepass")]
 
 
@@ -179,19 +211,29 @@ def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
         data["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
         data["digests"] = {str(g): str(d) for g, d in data["digests"].items()}
         cells = sum(WIDTHS[name] * count for name, count in zip(QUERIES, counts, strict=True))
-        lengths = array("I")
-        lengths.frombytes(blob[end + 1 : end + 1 + 4 * cells])
-        text = blob[end + 1 + 4 * cells :].decode("utf-8", "surrogatepass")
+        if data.pop("lengths") is False:
+            text = blob[end + 1 :].decode("utf-8", "surrogatepass")
+            if not text.endswith(_CELL):
+                return None
+            flat = text[:-1].split(_CELL) if cells else [] if text == _CELL else [text]
+        else:
+            lengths = array("I")
+            lengths.frombytes(blob[end + 1 : end + 1 + 4 * cells])
+            text = blob[end + 1 + 4 * cells :].decode("utf-8", "surrogatepass")
+            if len(lengths) != cells:
+                return None
+            if sys.byteorder == "big":
+                lengths.byteswap()
+            offsets = list(accumulate(lengths, initial=0))
+            if offsets[-1] != len(text):
+                return None
+            flat = [text[a:b] for a, b in zip(offsets, offsets[1:])]
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
-    if len(lengths) != cells or not isinstance(data.get("events_are_iris"), bool):
+    if len(flat) != cells or not isinstance(data.get("events_are_iris"), bool):
         return None
-    if sys.byteorder == "big":
-        lengths.byteswap()
-    offsets = list(accumulate(lengths, initial=0))
-    if offsets[-1] != len(text):
+    if not isinstance(data.get("stale"), list) or not set(data["stale"]) <= set(_LAZY):
         return None
-    flat = [text[a:b] for a, b in zip(offsets, offsets[1:])]
     data["rows"] = rows = {}
     start = 0
     for name, count in zip(QUERIES, counts):
@@ -202,12 +244,24 @@ def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
     return data
 
 
-def _read(path: Path, key: str) -> dict[str, Any] | None:
+def _read(path: Path, key: str, digests: dict[str, str] | None = None, wanted: list[str] | None = None, prefetch: Callable[[Collection[str]], None] | None = None) -> dict[str, Any] | None:
+    """The cache at ``path`` decoded; ``prefetch(wanted)`` called first when its digests are not ``digests``."""
     try:
         blob = path.read_bytes()
     except OSError:
         return None
+    if prefetch is not None and wanted and _digests_differ(blob, digests or {}):
+        prefetch(wanted)
     return _decode(blob, key)
+
+
+def _digests_differ(blob: bytes, digests: dict[str, str]) -> bool:
+    """Whether the digests of the cache ``blob`` are not ``digests`` (or cannot be read)."""
+    end = blob.find(b"\n", len(_MAGIC))
+    try:
+        return bool(json.loads(blob[len(_MAGIC) : end]).get("digests") != digests)
+    except (ValueError, AttributeError):
+        return True
 
 
 def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str], str], graph: str | None = None) -> dict[str, list[str]]:
@@ -220,12 +274,17 @@ def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str]
     return {g: sorted(ids) for g, ids in sorted(out.items())}
 
 
-def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str]) -> tuple[Rows, dict[str, list[str]], bool, set[str]] | None:
-    """The cached rows brought up to date with the graphs that changed, and the events whose rows were read again; or None when they must be read whole."""
+def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str], skip: Collection[str] = ()) -> tuple[Rows, dict[str, list[str]], bool, set[str], list[str]] | None:
+    """The cached rows brought up to date with the graphs that changed, the events whose rows were
+    read again and the queries whose rows are stale (among ``skip``); or None when they must be read whole."""
     before: dict[str, str] = old["digests"]
     changed = sorted(g for g in before.keys() | digests.keys() if before.get(g) != digests.get(g))
     if not changed:
-        return old["rows"], old["graph_docs"], old["events_are_iris"], set()
+        wanted = [name for name in old["stale"] if name not in skip]
+        if not wanted:
+            return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"]
+        rows = dict(old["rows"]) | {name: select(name) for name in wanted}
+        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip]
     if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
         return None
     graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
@@ -270,6 +329,7 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
     for g, reached_events in reached.items():
         if any(e in named_docs and named_docs[e].isdisjoint(graph_docs[g]) for e in reached_events):
             return None  # not a graph as ipkg writes them: an event it touches does not name its document
-    rows: Rows = {name: select(name) for name in QUERIES if name != "edges"}
+    stale = [name for name in _LAZY if name in skip]
+    rows: Rows = {name: old["rows"][name] if name in stale else select(name) for name in _LAZY}
     rows["edges"] = [row for row in edges if row[0] not in touched] + fresh
-    return rows, dict(sorted(graph_docs.items())), True, touched
+    return rows, dict(sorted(graph_docs.items())), True, touched, stale

@@ -19,8 +19,8 @@ kinds' CAMEO codes) differs or it is damaged, and not kept for a page with physi
 
 The cache file (never unpickled) is written through a temporary file and a rename: a line naming
 the format, a line of JSON (the fingerprint, the rows' token, each edge's event, actor and target,
-the components' layouts), the length of each edge's two pieces of JSON as 32-bit little-endian
-integers, then the pieces (ASCII) one after the other.
+the components' layouts), then each edge's two pieces of JSON (ASCII, which JSON writes without
+a NUL) with a NUL after each.
 """
 
 from __future__ import annotations
@@ -28,10 +28,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from array import array
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +62,7 @@ __all__ = ["write_explorer", "PAGE_CACHE"]
 PAGE_CACHE = "explorer.page"
 """The cache file's name in a build's cache folder."""
 
-_MAGIC = b"ipkg explorer page 1\n"
+_MAGIC = b"ipkg explorer page 2\n"
 _HERE = Path(__file__).parent
 _MARK = "\x00ipkg edges\x00"
 
@@ -130,10 +128,10 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     """The page's bytes in pieces, or None for a network without edges."""
     names = _Names(store.namespace_manager)
     changes: dict[str, Any] = {}
-    rows = _projection_rows(store, names, rows_cache, changes)
+    rows = _projection_rows(store, names, rows_cache, changes, skip=("positions",))  # the page shows no states
     if not rows["edges"]:
         return None
-    nodes = _actor_nodes(rows, names)
+    nodes = _actor_nodes(rows, names, states=False)
     # the graph as networkx holds it: nodes in the order added, each one's targets in the order first met, then events
     order: dict[str, None] = dict.fromkeys(nodes)
     succ: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
@@ -252,12 +250,9 @@ def _fingerprint(seed: int) -> str:
 
 def _write(path: Path, key: str, token: str, keys: list[Key], made: list[tuple[bytes, bytes]], memo: dict[str, np.ndarray]) -> None:
     header = {"key": key, "rows": token, "edges": keys, "layout": {k: xy.ravel().tolist() for k, xy in memo.items()}}
-    lengths = array("I", [len(p) for pair in made for p in pair])
-    if sys.byteorder == "big":
-        lengths.byteswap()
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     try:
-        write_atomic(path, [_MAGIC, head, b"\n", lengths.tobytes(), b"".join([p for pair in made for p in pair])])
+        write_atomic(path, [_MAGIC, head, b"\n", b"\x00".join([p for pair in made for p in pair]), b"\x00"])
     except OSError:
         pass  # a cache that cannot be written is made again next time
 
@@ -276,16 +271,12 @@ def _read(path: Path, key: str) -> dict[str, Any] | None:
         if end < 0 or not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("rows"), str):
             return None
         keys = [(str(e), str(u), str(v)) for e, u, v in data["edges"]]
-        lengths = array("I")
-        lengths.frombytes(blob[end + 1 : end + 1 + 8 * len(keys)])
-        if sys.byteorder == "big":
-            lengths.byteswap()
         layout = {str(k): np.array(xy, dtype=float).reshape(-1, 2) for k, xy in data["layout"].items()}
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
-    start = end + 1 + 8 * len(keys)
-    offsets = list(accumulate(lengths, initial=start))
-    if len(lengths) != 2 * len(keys) or offsets[-1] != len(blob):
+    if not blob.endswith(b"\x00"):
+        return None  # cut short, or added to
+    cut = blob[end + 1 : -1].split(b"\x00") if keys else [] if len(blob) == end + 2 else [b""]
+    if len(cut) != 2 * len(keys):
         return None
-    cut = [blob[a:b] for a, b in zip(offsets, offsets[1:])]
     return {"rows": data["rows"], "edges": dict(zip(keys, zip(cut[::2], cut[1::2]))), "layout": layout}
