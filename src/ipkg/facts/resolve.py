@@ -199,6 +199,18 @@ class Context:
             return ResolvedActor(iri, entry.label, entry.type, entry.wikidata)
         return ResolvedActor(iri, label, type_)
 
+    def document_items(self, d: DocumentFacts, iris: list[list[str]]) -> list[tuple[GroupKey, Item]]:
+        """:meth:`group_items` of each event of ``d``, in order, given the IRIs of its references
+        per phase (as :func:`registrations` lists them)."""
+        at = iter(iris[1])
+        out: list[tuple[GroupKey, Item]] = []
+        for index, ev in enumerate(d.events):
+            a = sorted({next(at) for _ in ev.actors})
+            t = sorted({next(at) for _ in ev.targets})
+            place = next(at) if ev.place else None
+            out += self.group_items(d.doc_id, index, ev, a, t, place)
+        return out
+
     def group_items(self, doc_id: str, index: int, ev: EventFact, a: list[str], t: list[str], place: str | None) -> list[tuple[GroupKey, Item]]:
         """The groups an event mention goes to before dates are compared, with its item in each: one
         per kind and participants (either way round for meetings and agreements), one per traveller
@@ -406,13 +418,7 @@ def resolve(documents: Iterable[DocumentFacts], *, context: Context | None = Non
     base: dict[GroupKey, list[Item]] = {}
     items: list[list[tuple[GroupKey, Item]]] = []
     for d, doc_iris in zip(docs, iris):
-        at = iter(doc_iris[1])
-        mine: list[tuple[GroupKey, Item]] = []
-        for index, ev in enumerate(d.events):
-            a = sorted({next(at) for _ in ev.actors})
-            t = sorted({next(at) for _ in ev.targets})
-            place = next(at) if ev.place else None
-            mine += ctx.group_items(d.doc_id, index, ev, a, t, place)
+        mine = ctx.document_items(d, doc_iris)
         for key, item in mine:
             base.setdefault(key, []).append(item)
         items.append(mine)

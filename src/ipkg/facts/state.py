@@ -146,17 +146,6 @@ def _firsts_of(refs: list[list[tuple[Any, str]]], named: list[list[tuple[str, st
     return names, actors
 
 
-def _items(d: DocumentFacts, ctx: Context, iris: list[list[str]]) -> list[tuple[GroupKey, Item]]:
-    at = iter(iris[1])
-    out: list[tuple[GroupKey, Item]] = []
-    for index, ev in enumerate(d.events):
-        a = sorted({next(at) for _ in ev.actors})
-        t = sorted({next(at) for _ in ev.targets})
-        place = next(at) if ev.place else None
-        out += ctx.group_items(d.doc_id, index, ev, a, t, place)
-    return out
-
-
 def _denials(d: DocumentFacts) -> list[tuple[int, int]]:
     return [(i, ev.denies) for i, ev in enumerate(d.events) if ev.denies is not None]
 
@@ -380,7 +369,7 @@ class ResolutionState:
         iris: dict[str, list[list[str]]] = {}
         for d, f in fresh.items():
             names, actors_, iris[d] = _firsts(f, ctx, iri_of)
-            after[d] = _Doc(current[d], f.sentences, "", names, actors_, _items(f, ctx, iris[d]), _denials(f))
+            after[d] = _Doc(current[d], f.sentences, "", names, actors_, ctx.document_items(f, iris[d]), _denials(f))
 
         # actors: a label must not change for documents that did not change
         actor_rows: dict[str, tuple[Any, ...] | None] = {}  # actor -> its row, or None: gone
