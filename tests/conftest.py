@@ -93,3 +93,31 @@ def answers(rows, nm=None):
         if vals:
             out[tuple(sorted(vals.items()))] += 1
     return out
+
+
+ACTOR_BASE = "https://w3id.org/ipkg/id/actor/"
+
+
+def plan_doc(doc_id, plan, sentence="{doc_id} says {kind} {i}."):
+    """A document's facts: ``plan`` is [(kind, actor slugs, target slugs, date)]; each event's
+    evidence sentence is ``sentence`` formatted with ``doc_id``, ``kind`` and its index ``i``."""
+    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
+
+    def ref(slug):
+        return ActorRef(ACTOR_BASE + slug, slug.title(), "State", slug.title())
+
+    events = [
+        EventFact(kind, tuple(map(ref, actors)), tuple(map(ref, targets)), Evidence(doc_id, sentence.format(doc_id=doc_id, kind=kind, i=i), 100 * i, 100 * i + 20), date=date)
+        for i, (kind, actors, targets, date) in enumerate(plan)
+    ]
+    actors = sorted({a for _, xs, ys, _ in plan for a in (*xs, *ys)})
+    return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
+
+
+def write_plans(folder, docs, sentence="{doc_id} says {kind} {i}."):
+    """Patch the store in ``folder`` to hold the documents ``docs`` (id -> plan, see :func:`plan_doc`)."""
+    from ipkg.facts import resolve
+    from ipkg.kg.build import facts_to_nquads
+    from ipkg.store import update_store
+
+    update_store(facts_to_nquads(resolve([plan_doc(d, plan, sentence) for d, plan in sorted(docs.items())])), folder)

@@ -2,25 +2,8 @@
 
 import pytest
 
+from conftest import ACTOR_BASE, plan_doc, write_plans
 from ipkg.analysis import graph_to_actor_network, project, rowcache
-
-BASE = "https://w3id.org/ipkg/id/actor/"
-
-
-def _doc(doc_id, plan):
-    """A document's facts: ``plan`` is [(kind, actor slugs, target slugs, date)]."""
-    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
-
-    def ref(slug):
-        return ActorRef(BASE + slug, slug.title(), "State", slug.title())
-
-    events = [
-        EventFact(kind, tuple(map(ref, actors)), tuple(map(ref, targets)), Evidence(doc_id, f"{doc_id} says {kind} {i}.", 100 * i, 100 * i + 20), date=date)
-        for i, (kind, actors, targets, date) in enumerate(plan)
-    ]
-    actors = sorted({a for _, xs, ys, _ in plan for a in (*xs, *ys)})
-    return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
-
 
 VISIT = ("visit", ["iran"], ["pakistan"], "2025-08-02")
 DOCS = {
@@ -32,11 +15,7 @@ DOCS = {
 
 
 def _write(folder, docs):
-    from ipkg.facts import resolve
-    from ipkg.kg.build import facts_to_nquads
-    from ipkg.store import update_store
-
-    update_store(facts_to_nquads(resolve([_doc(d, plan) for d, plan in sorted(docs.items())])), folder)
+    write_plans(folder, docs)
 
 
 def _same(store_path, cache):
@@ -115,7 +94,7 @@ def test_rowcache_reads_whole_when_it_cannot_tell(tmp_path, queries):
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and queries.count("edges") == 2
-    write_store([facts_to_nquads(resolve([_doc(d, p) for d, p in sorted(DOCS.items())]))], store)
+    write_store([facts_to_nquads(resolve([plan_doc(d, p) for d, p in sorted(DOCS.items())]))], store)
     queries.clear()
     _same(store, cache)
     assert "edges-of-event" not in queries and "graph-documents" not in queries
@@ -143,9 +122,9 @@ def test_rowcache_skipped_queries_stay_stale_until_needed(tmp_path, queries):
     from ipkg.store import OxigraphStore, update_store
 
     def write(docs, holders):
-        facts = [_doc(d, plan) for d, plan in sorted(docs.items())]
-        person = ActorRef(BASE + "someone", "Someone", "Person", "Someone")
-        org = ActorRef(BASE + "pakistan", "Pakistan", "State", "Pakistan")
+        facts = [plan_doc(d, plan) for d, plan in sorted(docs.items())]
+        person = ActorRef(ACTOR_BASE + "someone", "Someone", "Person", "Someone")
+        org = ActorRef(ACTOR_BASE + "pakistan", "Pakistan", "State", "Pakistan")
         facts = [
             replace(f, positions=[PositionFact(person, "https://w3id.org/ipkg/id/office/minister", "Minister", org, "current", Evidence(f.doc_id, f"{f.doc_id}: Someone, minister.", 0, 10))] if f.doc_id in holders else [])
             for f in facts

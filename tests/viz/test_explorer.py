@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from conftest import write_plans
 from ipkg.analysis import graph_to_actor_network, rowcache
 from ipkg.store import OxigraphStore
 from ipkg.viz import actor_network_to_pyvis, write_html
@@ -13,24 +14,6 @@ from ipkg.viz import explorer
 from ipkg.viz.explorer import write_explorer
 from ipkg.viz.focus import actor_names
 from ipkg.viz.layout import explorer_layout, layout_pairs
-
-BASE = "https://w3id.org/ipkg/id/actor/"
-
-
-def _doc(doc_id, plan):
-    """A document's facts: ``plan`` is [(kind, actor slugs, target slugs, date)]."""
-    from ipkg.facts.model import ActorRef, DocumentFacts, EventFact, Evidence
-
-    def ref(slug):
-        return ActorRef(BASE + slug, slug.title(), "State", slug.title())
-
-    events = [
-        EventFact(kind, tuple(map(ref, actors)), tuple(map(ref, targets)), Evidence(doc_id, f"{doc_id} says <b>{kind}</b> {i}.", 100 * i, 100 * i + 20), date=date)
-        for i, (kind, actors, targets, date) in enumerate(plan)
-    ]
-    actors = sorted({a for _, xs, ys, _ in plan for a in (*xs, *ys)})
-    return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
-
 
 VISIT = ("visit", ["iran"], ["pakistan"], "2025-08-02")
 DOCS = {
@@ -43,11 +26,7 @@ DOCS = {
 
 
 def _write(folder, docs):
-    from ipkg.facts import resolve
-    from ipkg.kg.build import facts_to_nquads
-    from ipkg.store import update_store
-
-    update_store(facts_to_nquads(resolve([_doc(d, plan) for d, plan in sorted(docs.items())])), folder)
+    write_plans(folder, docs, "{doc_id} says <b>{kind}</b> {i}.")
 
 
 def _fresh(store, physics_max_nodes):
