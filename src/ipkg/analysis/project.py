@@ -30,7 +30,7 @@ from ..kg.quads import ox_to_rdflib
 from ..query.sparql import run_query
 from ..resources import load_gazetteer
 from ..store import MemoryStore, OxigraphStore, Store
-from ..store.text import with_values
+from ..store.oxigraph import bound_query
 
 __all__ = ["graph_to_actor_network", "graph_to_bipartite", "node_to_iri"]
 
@@ -191,9 +191,9 @@ def _select(store: Store, name: str, names: _Names, **bindings: URIRef) -> list[
 
 def _solutions(store: OxigraphStore, name: str, bindings: dict[str, URIRef]) -> tuple[list[str], list[ox.QuerySolution]]:
     """The variables and the solutions of the ``.oxigraph.rq`` form of query ``name`` (no names made: a thread may run it)."""
-    query = with_values((_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8"), bindings)
+    query = (_HERE / f"{name}.oxigraph.rq").read_text(encoding="utf-8")
     try:
-        solutions = store.oxigraph.query(query)
+        solutions = bound_query(store.oxigraph, query, bindings)
         assert isinstance(solutions, ox.QuerySolutions)
         return [v.value for v in solutions.variables], list(solutions)
     except SyntaxError as exc:

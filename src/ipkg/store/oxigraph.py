@@ -224,6 +224,33 @@ class OxigraphStore(Store):
         self._store = ox.Store()
 
 
+def bound_query(store: ox.Store, text: str, bindings: Mapping[str, Any]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """``store``'s answer to the query ``text`` with the variables of ``bindings`` (rdflib terms) fixed.
+
+    A query that projects the variables gets them as Oxigraph's substitutions, which its planner
+    starts from; else they are joined as a ``VALUES`` block (:func:`~ipkg.store.text.with_values`).
+    Which is quicker depends on the query: at 10^4 documents, ``graph-reads.oxigraph.rq`` took 0.3 s
+    with a block and 0.01 s with the graph substituted, ``graph-events.oxigraph.rq`` 0.02 s with a
+    block and 10 s substituted. A query chooses by what it projects. Either way the values are
+    terms, never text.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
+    >>> [str(s["s"]) for s in bound_query(store, "SELECT ?s ?o { ?s ?p ?o }", {"o": Literal("o")})]
+    ['<urn:s>']
+    >>> [str(s["s"]) for s in bound_query(store, "SELECT ?s { ?s ?p ?o }", {"o": Literal("x")})]
+    []
+    """
+    if bindings:
+        try:
+            return store.query(text, substitutions={ox.Variable(name): rdflib_to_ox(term) for name, term in bindings.items()})
+        except RuntimeError:
+            pass  # a variable the query does not project
+    return store.query(with_values(text, bindings))
+
+
 def _triples(text: bytes) -> set[ox.Triple]:
     return {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
 

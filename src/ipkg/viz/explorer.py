@@ -17,7 +17,8 @@ layout ~0.3 s. The cache is ignored when its fingerprint (the code, the librarie
 kinds' CAMEO codes) differs or it is damaged, and not kept for a page with physics (at most
 :data:`~ipkg.viz.network.PHYSICS_MAX_NODES` nodes), whose edges depend on their neighbours.
 
-The cache file (never unpickled) is written through a temporary file and a rename: a line naming
+The cache file (never unpickled) is written through a temporary file and a rename, not flushed to disk (a file a crash cut short
+or filled with zeros has pieces of the wrong count, read as damaged): a line naming
 the format, a line of JSON (the fingerprint, the rows' token, each edge's event, actor and target,
 the components' layouts), then each edge's two pieces of JSON (ASCII, which JSON writes without
 a NUL) with a NUL after each.
@@ -252,7 +253,7 @@ def _write(path: Path, key: str, token: str, keys: list[Key], made: list[tuple[b
     header = {"key": key, "rows": token, "edges": keys, "layout": {k: xy.ravel().tolist() for k, xy in memo.items()}}
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     try:
-        write_atomic(path, [_MAGIC, head, b"\n", b"\x00".join([p for pair in made for p in pair]), b"\x00"])
+        write_atomic(path, [_MAGIC, head, b"\n", b"\x00".join([p for pair in made for p in pair]), b"\x00"], durable=False)
     except OSError:
         pass  # a cache that cannot be written is made again next time
 
