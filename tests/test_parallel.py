@@ -58,3 +58,29 @@ def test_bench_runs_and_saves_its_table(tmp_path):
     assert size["documents"] == 4 and size["build"]["words"] > 500
     assert size["build"]["add_one"]["seconds"] > 0 and size["build"]["add_one"]["alone_seconds"] > 0
     assert set(size["query"]["queries"]) >= {"events", "actors", "strikes"}
+
+
+def test_extract_beside_a_forked_pipeline_equals_one_process(nlp):
+    from ipkg.workflow import _extract
+
+    records = _records()[:3]
+    keys = {r.doc_id: r.doc_id for r in records}
+    ran = []
+    beside = _extract(records, None, None, None, None, keys, False, None, meanwhile=lambda: ran.append(os.getpid()))
+    assert ran == [os.getpid()]  # in this process, once
+    alone = _extract(records, nlp, None, None, None, keys, False, None)
+    assert {k: f.to_dict() for k, f in beside.items()} == {k: f.to_dict() for k, f in alone.items()}
+    assert sum(len(f.events) for f in beside.values()) > 0
+
+
+@pytest.mark.parametrize("config, model", [("no.cfg", None), (None, "en_core_web_nothing")])
+def test_extract_beside_a_forked_pipeline_raises_its_error(tmp_path, config, model):
+    from ipkg.workflow import _extract
+
+    records = _records()[:1]
+    config = tmp_path / config if config else None
+    with pytest.raises(Exception) as beside:
+        _extract(records, None, config, model, None, {}, False, None, meanwhile=lambda: None)
+    with pytest.raises(Exception) as alone:
+        _extract(records, None, config, model, None, {}, False, None)
+    assert type(beside.value) is type(alone.value) and str(beside.value) == str(alone.value)

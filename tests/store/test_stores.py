@@ -269,3 +269,33 @@ def test_stores_patch_reads_a_kept_text_only_if_it_is_the_graph_written(tmp_path
         assert update_store(NQuads.from_quads(after), folder) == 1
         fresh = write_store([NQuads.from_quads(after)], tmp_path / f"fresh{damage}")
         assert _contents(folder) == _contents(fresh)
+
+
+@pytest.mark.parametrize("case", ["used", "store swapped since", "nothing changed", "written whole"])
+def test_stores_update_store_patches_a_prepared_checkpoint_only_of_the_live_store(tmp_path, seed_graph, case, monkeypatch):
+    """A checkpoint made ahead (prepare_update) is the store patched while the link still points
+    at the store it copied; else it is deleted and the update is what it is without one."""
+    from ipkg.kg.quads import NQuads, dataset_quads
+    from ipkg.store import oxigraph, update_store
+    from ipkg.store.oxigraph import prepare_update
+
+    monkeypatch.setattr(oxigraph, "PATCH_SHARE", 1)
+    base, after = _edit(dataset_quads(seed_graph), "graph added")
+    folder = tmp_path / STORE_DIR
+    assert prepare_update(folder) is None  # no store yet
+    update_store(NQuads.from_quads(base), folder)
+    checkpoint = prepare_update(folder)
+    assert checkpoint is not None and checkpoint.target.is_dir()
+    if case == "store swapped since":
+        update_store(NQuads.from_quads(base[1:]), folder)
+    target = after if case != "nothing changed" else (base[1:] if case == "store swapped since" else base)
+    if case == "written whole":
+        monkeypatch.setattr(oxigraph, "PATCH_SHARE", 10**9)
+        target = after[: len(after) // 2]
+    update_store(NQuads.from_quads(target), folder, checkpoint)
+    used = folder.resolve().parent == checkpoint.target
+    assert used == (case == "used")
+    assert used or not checkpoint.target.exists()
+    fresh = write_store([NQuads.from_quads(target)], tmp_path / "fresh")
+    assert _contents(folder) == _contents(fresh)
+    assert [p.name for p in tmp_path.glob(".oxigraph-*")] == [folder.resolve().parent.name]  # nothing left beside the live store

@@ -25,6 +25,7 @@ from .text import with_values
 
 __all__ = [
     "OxigraphStore", "STORE_DIR", "StoreChanges", "digests_key", "store_changes", "store_digests", "union_size", "write_store", "update_store",
+    "Checkpoint", "prepare_update",
     "ox_to_rdflib", "rdflib_to_ox", "dataset_quads",
 ]
 
@@ -428,7 +429,59 @@ def store_digests(folder: str | Path) -> dict[str, str] | None:
     return digests
 
 
-def update_store(quads: NQuads, folder: str | Path) -> int | None:
+@dataclass
+class Checkpoint:
+    """A copy (by hard links) of the live store at ``folder``, opened for writing in a hidden
+    folder beside it, made by :func:`prepare_update` for :func:`update_store` to patch."""
+
+    folder: Path
+    live: Path
+    target: Path
+    store: OxigraphStore
+
+    def discard(self) -> None:
+        """Close the copy and delete it."""
+        self.store.close()
+        shutil.rmtree(self.target, ignore_errors=True)
+
+
+def prepare_update(folder: str | Path) -> Checkpoint | None:
+    """Copy and open ahead of time what :func:`update_store` patches, or None when there is no
+    store at ``folder`` to patch. The copy is a checkpoint of a live store, which is never written
+    in place (each update swaps a new one in), so it holds what the store holds for as long as the
+    link ``folder`` points at it. A build makes it while the pipeline is built in another process
+    (at 10^4 documents ~0.15 s of the patch).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "oxigraph"
+    >>> prepare_update(folder) is None
+    True
+    >>> q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))
+    >>> quads = [q(f"urn:s{i}", f"urn:g{i}") for i in range(100)]
+    >>> update_store(NQuads.from_quads(quads), folder)
+    >>> checkpoint = prepare_update(folder)
+    >>> update_store(NQuads.from_quads([*quads[1:], q("urn:c", "urn:g10")]), folder, checkpoint)
+    2
+    >>> checkpoint.target == folder.resolve().parent, len(OxigraphStore(folder, read_only=True))
+    (True, 100)
+    """
+    folder = Path(os.path.abspath(folder))
+    if not folder.is_symlink() or store_digests(folder) is None:
+        return None
+    live = folder.resolve()
+    _remove_stale(folder, live)
+    target = _new_folder(folder)
+    try:
+        ox.Store.read_only(str(live)).backup(str(target / "db"))
+        return Checkpoint(folder, live, target, OxigraphStore(target / "db"))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def update_store(quads: NQuads, folder: str | Path, checkpoint: Checkpoint | None = None) -> int | None:
     """Make the store at ``folder`` hold exactly ``quads``, rewriting only the named graphs that changed.
 
     Beside the store, ``graphs.json`` keeps a digest of each named graph as it was written. The
@@ -440,6 +493,10 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     Beside the digests go the size of the union (``size.json``, see :func:`union_size`) and the
     text of each graph of at least ``TEXT_MIN`` bytes (``texts``), which a patch compares such a
     graph with when it changes, if the text is the one of its digest, rather than read it back.
+
+    ``checkpoint``, made by :func:`prepare_update` for the same ``folder``, is patched instead of a
+    new copy when the link still points at the store it copied; else (and when nothing is patched)
+    it is discarded.
 
     Returns
     -------
@@ -466,7 +523,12 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
     live = folder.resolve() if folder.is_symlink() else None
     before = store_digests(folder) if live is not None else None
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
+    if checkpoint is not None and (not changed or checkpoint.live != live or checkpoint.folder != Path(os.path.abspath(folder))):
+        checkpoint.discard()
+        checkpoint = None
     if not isinstance(before, dict) or len(changed) > max(1, len(digests) // PATCH_SHARE, len(before) // PATCH_SHARE):
+        if checkpoint is not None:
+            checkpoint.discard()
         _swap_in(folder, lambda store: store.load_quads(quads), digests=digests, texts=quads.graphs)
         return None
     if changed:
@@ -488,7 +550,7 @@ def update_store(quads: NQuads, folder: str | Path) -> int | None:
             entered = sum(ox.Quad(t.subject, t.predicate, t.object, default) in store.oxigraph for t in triples)
             return was + entered - (len(triples) - entered)
 
-        _swap_in(folder, patch, copy_of=live, digests=digests, texts=quads.graphs, key=after)
+        _swap_in(folder, patch, copy_of=live, digests=digests, texts=quads.graphs, key=after, checkpoint=checkpoint)
     return len(changed)
 
 
@@ -504,6 +566,22 @@ def _keep_texts(folder: Path, old: Path | None, digests: Mapping[str, str], text
                 (folder / file).write_bytes(text)
 
 
+def _remove_stale(folder: Path, live: Path | None) -> None:
+    """Delete what earlier writes left beside the link ``folder`` (absolute), but its live store."""
+    for stale in folder.parent.glob(f".{folder.name}-*"):
+        if live is None or stale.resolve() != live.parent:  # both resolved: a relative or linked ``folder`` must not lose its live store
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
+
+
+def _new_folder(folder: Path) -> Path:
+    """A new hidden folder beside the link ``folder`` (absolute), for a store to swap in."""
+    from ..kg.io import current_umask
+
+    target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    target.chmod(0o777 & ~current_umask())
+    return target
+
+
 def _graph_name(text: str) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text[1:-1])
 
@@ -515,26 +593,28 @@ def _swap_in(
     digests: dict[str, str] | None = None,
     texts: Mapping[str, bytes] | None = None,
     key: str | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> None:
-    """Build a store with ``fill`` (on a checkpoint of ``copy_of``, or empty) in a new hidden folder
-    and point the link ``folder`` at it. With ``digests``, they are written beside the store, with
-    the size of its union (``fill``'s answer, else counted; ``key``: their :func:`digests_key`, if
-    known) and the text of each of ``texts`` (the graphs' chunks) of at least ``TEXT_MIN`` bytes."""
-    from ..kg.io import current_umask
-
+    """Build a store with ``fill`` (on a checkpoint of ``copy_of``, or empty; or on ``checkpoint``,
+    one made already) in a new hidden folder and point the link ``folder`` at it. With ``digests``,
+    they are written beside the store, with the size of its union (``fill``'s answer, else counted;
+    ``key``: their :func:`digests_key`, if known) and the text of each of ``texts`` (the graphs'
+    chunks) of at least ``TEXT_MIN`` bytes."""
     folder = Path(os.path.abspath(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{folder.name}-"
     live = folder.resolve() if folder.is_symlink() else None
-    for stale in folder.parent.glob(f"{prefix}*"):
-        if live is None or stale.resolve() != live.parent:  # both resolved: a relative or linked ``folder`` must not lose its live store
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
-    target = Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
-    target.chmod(0o777 & ~current_umask())
+    if checkpoint is None:
+        _remove_stale(folder, live)
+        target = _new_folder(folder)
+    else:
+        target = checkpoint.target
     try:
-        if copy_of is not None:
-            ox.Store.read_only(str(copy_of)).backup(str(target / "db"))
-        store = OxigraphStore(target / "db")
+        if checkpoint is not None:
+            store = checkpoint.store
+        else:
+            if copy_of is not None:
+                ox.Store.read_only(str(copy_of)).backup(str(target / "db"))
+            store = OxigraphStore(target / "db")
         size = fill(store)
         with ThreadPoolExecutor(2) as pool:
             # A store written whole is compacted once, as later writes would compact it anyway
@@ -549,6 +629,7 @@ def _swap_in(
             if counted is not None:
                 size = counted.result()
         store.oxigraph.flush()
+        store.close()  # the checkpoint's handle too
         del store
         if digests is not None:
             (target / DIGESTS).write_text(json.dumps(digests, sort_keys=True) + "\n", encoding="utf-8")  # one line: Python's C encoder
@@ -559,7 +640,7 @@ def _swap_in(
         raise
     if folder.exists() and not folder.is_symlink():
         shutil.rmtree(folder)  # a store written before stores were swapped by link
-    link = folder.with_name(f"{prefix}link")
+    link = folder.with_name(f".{folder.name}-link")
     link.unlink(missing_ok=True)
     link.symlink_to(f"{target.name}/db")
     os.replace(link, folder)
