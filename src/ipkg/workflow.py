@@ -31,7 +31,7 @@ from .kg.quads import NQuads, quads_to_dataset
 from .kg.shaclcache import SHACL_CACHE, cached_validate
 from .nlp.pipeline import build_nlp, process
 from .progress import Progress
-from .resources import load_event_kinds
+from .resources import load_event_kinds, load_gazetteer
 from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
 from .store.oxigraph import Checkpoint, prepare_update, union_size
 from .viz.explorer import PAGE_CACHE, write_explorer
@@ -561,7 +561,11 @@ def build(
 
 
 def _prepare(folder: Path, prepared: list[Checkpoint]) -> None:
-    """What a build can do before it has its facts: the store's copy to patch (see :func:`ipkg.store.oxigraph.prepare_update`)."""
+    """What a build can do before it has its facts: read the gazetteer, which resolution needs (the
+    pipeline read it in this process when it was built here), and copy the store to patch (see
+    :func:`ipkg.store.oxigraph.prepare_update`)."""
+    load_gazetteer()
+    load_event_kinds()
     checkpoint = prepare_update(folder)
     if checkpoint is not None:
         prepared.append(checkpoint)
