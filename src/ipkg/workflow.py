@@ -537,24 +537,24 @@ def build(
             view.load_quads(quads)
         # SHACL reads the store while graph.trig is finished, and beside the explorer: Oxigraph answers side by side
         shacl = Concurrent(cached_validate, view, out / CACHE_DIR / SHACL_CACHE if cache and embedded else None)
+        if remote is not None:
+            remote.load(quads_to_dataset(quads, new_dataset()))
+            summary.pushed_to = getattr(remote, "endpoint", remote.kind)
+        counted = union_size(folder, quads.digests) if embedded and not rebuild else None
+        summary.triples = counted if counted is not None else view.default_size()
+        # the page is made while SHACL runs and graph.trig is written
+        cached = cache and embedded
+        summary.html_path = str(
+            write_explorer(view, out / "graph.html", rows=out / CACHE_DIR / PROJECTION_CACHE if cached else None, cache=out / CACHE_DIR / PAGE_CACHE if cached else None)
+        )
     finally:
         try:
-            summary.graph_path = str(trig.result())  # waited for even when the store failed: no file left half-written
+            summary.graph_path = str(trig.result())  # waited for whatever happened: no file left half-written
         finally:
             if kept is not None:
                 kept.result()
             if resolution is not None:
                 resolution.result()
-    if remote is not None:
-        remote.load(quads_to_dataset(quads, new_dataset()))
-        summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-    counted = union_size(folder, quads.digests) if embedded and not rebuild else None
-    summary.triples = counted if counted is not None else view.default_size()
-    # the page is made while SHACL runs
-    cached = cache and embedded
-    summary.html_path = str(
-        write_explorer(view, out / "graph.html", rows=out / CACHE_DIR / PROJECTION_CACHE if cached else None, cache=out / CACHE_DIR / PAGE_CACHE if cached else None)
-    )
     summary.violations = shacl.result().violations
     view.close()
     return summary
