@@ -60,13 +60,17 @@ def test_bench_runs_and_saves_its_table(tmp_path):
     assert set(size["query"]["queries"]) >= {"events", "actors", "strikes"}
 
 
-def test_extract_beside_a_forked_pipeline_equals_one_process(nlp):
-    from ipkg.workflow import _extract
+def test_extract_beside_a_pipeline_built_ahead_equals_one_process(nlp):
+    from ipkg.workflow import PipelineAhead, _extract
 
     records = _records()[:3]
     keys = {r.doc_id: r.doc_id for r in records}
     ran = []
-    beside = _extract(records, None, None, None, None, keys, False, None, meanwhile=lambda: ran.append(os.getpid()))
+    ahead = PipelineAhead(None, None)
+    try:
+        beside = _extract(records, None, None, None, None, keys, False, None, meanwhile=lambda: ran.append(os.getpid()), ahead=ahead)
+    finally:
+        ahead.close()
     assert ran == [os.getpid()]  # in this process, once
     alone = _extract(records, nlp, None, None, None, keys, False, None)
     assert {k: f.to_dict() for k, f in beside.items()} == {k: f.to_dict() for k, f in alone.items()}
@@ -74,13 +78,29 @@ def test_extract_beside_a_forked_pipeline_equals_one_process(nlp):
 
 
 @pytest.mark.parametrize("config, model", [("no.cfg", None), (None, "en_core_web_nothing")])
-def test_extract_beside_a_forked_pipeline_raises_its_error(tmp_path, config, model):
-    from ipkg.workflow import _extract
+def test_pipeline_ahead_raises_the_error_of_building_the_pipeline(tmp_path, config, model):
+    from ipkg.nlp import build_nlp
+    from ipkg.workflow import PipelineAhead
 
-    records = _records()[:1]
     config = tmp_path / config if config else None
-    with pytest.raises(Exception) as beside:
-        _extract(records, None, config, model, None, {}, False, None, meanwhile=lambda: None)
+    ahead = PipelineAhead(config, model)
+    try:
+        with pytest.raises(Exception) as beside:
+            ahead.extract(_records()[:1], lambda: None)
+    finally:
+        ahead.close()
     with pytest.raises(Exception) as alone:
-        _extract(records, None, config, model, None, {}, False, None)
+        build_nlp(config, model)
     assert type(beside.value) is type(alone.value) and str(beside.value) == str(alone.value)
+
+
+def test_pipeline_ahead_not_used_is_ended():
+    import time
+
+    from ipkg.workflow import PipelineAhead
+
+    ahead = PipelineAhead(None, None)
+    started = time.perf_counter()
+    ahead.close()
+    assert time.perf_counter() - started < 5
+    assert not ahead._process.is_alive() and ahead._process.exitcode is not None
