@@ -27,7 +27,7 @@ PHASES = {
     "_read_inputs": "read",
     "build_nlp": "pipeline load",
     "extract_facts": "nlp",
-    "_extract_beside": "pipeline load + nlp (forked)",
+    "PipelineAhead.extract": "pipeline load + nlp (forked; waited for)",
     "merge_parts": "facts",
     "resolve": "resolve",
     "ResolutionState.keys": "resolve",
