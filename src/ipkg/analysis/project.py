@@ -240,8 +240,9 @@ _QUERIES = ("edges", "nodes", "aliases", "positions")
 
 def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[str, ...]]]:
     """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
-    quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
-    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`
+    quad, goldstein, date, sentences, documents), ``nodes`` and ``aliases`` sorted, so that networks,
+    and what seeded algorithms find in them, are the same whatever the store (and however the cache
+    came by them). With ``cache``, see :mod:`ipkg.analysis.rowcache`
     (which fills ``changes``, and may leave out the queries in ``skip``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
@@ -266,7 +267,9 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
             future.cancel()
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
-    rows["edges"] = sorted(rows["edges"])
+    for name in ("edges", "nodes", "aliases"):
+        if name in rows:
+            rows[name] = sorted(rows[name])
     return rows
 
 

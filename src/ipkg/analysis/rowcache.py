@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import sys
 from array import array
 from itertools import accumulate
@@ -46,18 +47,20 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..kg.io import write_atomic
 from ..resources import update_with_files
 from ..kg.mint import ACTORS_GRAPH
 from ..store import OxigraphStore
-from ..store.oxigraph import store_digests
+from ..store.oxigraph import digests_key, store_changes, store_digests
 
 if TYPE_CHECKING:
     from .project import _Names
 
-__all__ = ["cached_rows", "CHANGED_SHARE", "EVENTS_SHARE"]
+__all__ = ["cached_rows", "CHANGED_SHARE", "EVENTS_SHARE", "JOURNAL_SHARE", "ACTORS_MAX"]
 
 #: At most one graph in this many may have changed for the rows to be brought up to date (at 10^4
 #: documents, reading edges whole took 3-4 s, finding the events one changed graph touches ~0.1 s).
@@ -66,11 +69,23 @@ CHANGED_SHARE = 300
 #: date (reading one event's rows took ~7 ms).
 EVENTS_SHARE = 100
 
+#: The journal is folded into a new base file when it would hold more than one cell in this many of the base's.
+JOURNAL_SHARE = 8
+#: At most this many actors' rows of ``nodes`` and ``aliases`` are read again one actor at a time (each ~1 ms), else all.
+ACTORS_MAX = 100
+
 QUERIES = ("edges", "nodes", "aliases", "positions")
+#: The queries whose rows the cache keeps sorted (and returns so).
+_SORTED = ("edges", "nodes", "aliases")
 #: The queries read whole whenever a graph changed, which a caller may skip.
 _LAZY = ("nodes", "aliases", "positions")
 WIDTHS = {"edges": 10, "nodes": 3, "aliases": 2, "positions": 2}
-_MAGIC = b"ipkg rowcache 4\n"
+_MAGIC = b"ipkg rowcache 5\n"
+_JOURNAL = b"ipkg rowcache journal 1\n"
+_SUBCLASS = str(RDFS.subClassOf)
+_TYPE = str(RDF.type)
+#: The properties of the rows of ``nodes`` and ``aliases`` but the actors' types.
+_LABELS = frozenset({str(SKOS.prefLabel), str(SKOS.altLabel)})
 #: The actors' graph holds their types, labels and Wikidata IDs, which no row of ``edges`` reads.
 _ACTORS = f"<{ACTORS_GRAPH}>"
 _HERE = Path(__file__).parent
@@ -90,7 +105,7 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
     store : OxigraphStore
         The store; only one ``ipkg build`` wrote, with its digests, is cached.
     path : Path
-        The cache file.
+        The cache file (its journal goes beside it, ``<name>.journal``).
     select : callable
         ``select(name, **bindings)``: the rows of the projection query ``name`` (as
         :func:`ipkg.analysis.project._select` gives them, naming IRIs with ``names``).
@@ -107,13 +122,14 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         first call that needs them), and the result leaves them out.
     prefetch : callable, optional
         Told, before the cache's rows are decoded, the queries ``select`` will be asked to read
-        whole (with no bindings) when graphs changed: ``nodes`` and ``aliases`` (but those skipped),
-        so that it may start them.
+        whole (with no bindings) when graphs changed: those of ``nodes``, ``aliases`` and
+        ``positions`` not skipped and not brought up to date actor by actor, so that it may start them.
 
     Returns
     -------
     dict or None
-        Query name -> rows, or None when the store is not one to cache (the caller reads the rows).
+        Query name -> rows (those of ``edges``, ``nodes`` and ``aliases`` sorted), or None when the
+        store is not one to cache (the caller reads the rows).
 
     Examples
     --------
@@ -126,27 +142,42 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         return None
     named, iri = names.named, names.iri
     key = _fingerprint(names)
+    after = digests_key(digests)
     skipped = set(skip) & set(_LAZY)
-    old = _read(path, key, digests, [name for name in _LAZY if name not in skipped] if prefetch is not None else [], prefetch)
-    update = _update(old, digests, select, named, iri, skipped) if old is not None else None
+    cache = _open(path, key)
+    plan: dict[str, set[str] | None] = {}
+    if cache is not None and cache.digests != digests:
+        wanted = [name for name in _LAZY if name not in skipped]
+        plan = _plan(store, cache.digests_key(), after, wanted, select, names)
+        if prefetch is not None and any(plan[name] is None for name in wanted):
+            prefetch([name for name in wanted if plan[name] is None])
+    old = cache.decode() if cache is not None else None
+    update = _update(old, digests, select, named, iri, skipped, plan) if old is not None else None
     if update is None:
         rows = {name: select(name) for name in QUERIES}
         graph_docs = _graph_documents(select, named, iri)
         iris = all(row[0] in named for row in rows["edges"])
         touched: set[str] | None = None
         stale: list[str] = []
+        deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None] = {}
+        for name in _SORTED:
+            rows[name].sort()
     else:
-        rows, graph_docs, iris, touched, stale = update
+        rows, graph_docs, iris, touched, stale, deltas = update
     if changes is not None:
-        changes.update(before=_token(key, old["digests"]) if old is not None else None, after=_token(key, digests), touched=touched)
-    if update is None or update[0] is not old["rows"]:  # type: ignore[index]
-        rows["edges"].sort()  # the callers' order: their sort finds it done
-    if update is None or update[0] is not old["rows"] or stale != old["stale"]:  # type: ignore[index]
-        data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
-        try:
-            write_atomic(path, _encode(data), durable=False)  # its reader checks the cells count out
-        except OSError:
-            pass  # a cache that cannot be written is read whole next time
+        changes.update(before=_token(key, cache.digests_key()) if old is not None and cache is not None else None, after=_token(key, after), touched=touched)
+    if update is not None and not deltas and stale == old["stale"]:  # type: ignore[index]
+        return {name: r for name, r in rows.items() if name not in stale}
+    data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
+    journal = _journal(old, data, deltas) if update is not None else None
+    try:
+        if journal is not None:
+            write_atomic(_journal_path(path), _pack(_JOURNAL, journal), durable=False)  # its reader checks the cells count out
+        else:
+            write_atomic(path, _encode(data), durable=False)
+            _journal_path(path).unlink(missing_ok=True)  # of the old base: its reader would reject it anyway
+    except OSError:
+        pass  # a cache that cannot be written is read whole next time
     return {name: r for name, r in rows.items() if name not in stale}
 
 
@@ -155,9 +186,9 @@ def _digests(store: OxigraphStore) -> dict[str, str] | None:
     return store_digests(store.path) if store.path is not None else None
 
 
-def _token(key: str, digests: dict[str, str]) -> str:
-    """What names the rows read from a store whose graphs have ``digests``, by code of fingerprint ``key``."""
-    return hashlib.sha256(json.dumps([key, sorted(digests.items())]).encode()).hexdigest()
+def _token(key: str, digests: str) -> str:
+    """What names the rows read from a store whose graphs' :func:`~ipkg.store.oxigraph.digests_key` is ``digests``, by code of fingerprint ``key``."""
+    return hashlib.sha256(f"{key}\n{digests}".encode()).hexdigest()
 
 
 def _fingerprint(names: _Names) -> str:
@@ -172,19 +203,43 @@ def _fingerprint(names: _Names) -> str:
     return h.hexdigest()
 
 
-def _encode(data: dict[str, Any]) -> list[bytes]:
-    """The cache file's bytes, in pieces (see the module docstring).
+def _plan(store: OxigraphStore, before: str, after: str, wanted: Collection[str], select: Select, names: _Names) -> dict[str, set[str] | None]:
+    """For each query of ``wanted`` (``nodes``, ``aliases``, ``positions``), the actors (named as
+    rows name them) whose rows may differ between the store of digests key ``before`` and the one
+    of ``after``; None when its rows must be read whole.
 
-    Examples
-    --------
-    >>> rows = {"edges": [], "nodes": [("actor:a", "A", "State")], "aliases": [("actor:a", "ä")], "positions": []}
-    >>> data = {"key": "k", "digests": {}, "graph_docs": {}, "events_are_iris": True, "stale": [], "rows": rows}
-    >>> _decode(b"".join(_encode(data)), "k") == data
-    True
-    >>> rows["aliases"].append(("actor:a", "a\\x00b"))  # a cell holding the separator: cells by their lengths
-    >>> _decode(b"".join(_encode(data)), "k") == data
-    True
+    From what :func:`ipkg.store.update_store` recorded it changed in the union, when that record
+    goes from ``before`` to ``after``: the subjects of the changed labels (``skos:prefLabel``,
+    ``skos:altLabel``) and of the changed types that are actor classes. A changed ``rdfs:subClassOf``,
+    a subject that is not an IRI, or more than :data:`ACTORS_MAX` actors: read whole.
     """
+    plan: dict[str, set[str] | None] = dict.fromkeys(wanted)
+    if not {"nodes", "aliases"} & set(wanted) or store.path is None:
+        return plan
+    record = store_changes(store.path)
+    if record is None or record.before != before or record.after != after:
+        return plan
+    subjects: set[str] = set()
+    typed: list[ox.Triple] = []
+    for triple in record.triples:
+        predicate = triple.predicate.value
+        if predicate == _SUBCLASS:
+            return plan
+        if predicate in _LABELS:
+            subjects.add(triple.subject)  # type: ignore[arg-type]
+        elif predicate == _TYPE:
+            typed.append(triple)
+    if typed:
+        classes = {row[0] for row in select("actor-classes")}
+        subjects.update(t.subject for t in typed if type(t.object) is not ox.NamedNode or names.name(t.object.value) in classes)  # type: ignore[misc]
+    if len(subjects) > ACTORS_MAX or any(type(s) is not ox.NamedNode for s in subjects):
+        return plan
+    actors = {names.name(s.value) for s in subjects}  # type: ignore[attr-defined]
+    return {name: (set(actors) if name in ("nodes", "aliases") else None) for name in wanted}
+
+
+def _pack(magic: bytes, data: dict[str, Any]) -> list[bytes]:
+    """A file's bytes, in pieces: ``magic``, ``data`` but its rows as a line of JSON, then the rows' cells (see the module docstring)."""
     rows: Rows = data["rows"]
     cells = [cell for name in QUERIES for row in rows[name] for cell in row]
     text = _CELL.join(cells)
@@ -192,27 +247,33 @@ def _encode(data: dict[str, Any]) -> list[bytes]:
     header = {k: v for k, v in data.items() if k != "rows"} | {"counts": [len(rows[name]) for name in QUERIES], "lengths": not cut}
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if cut:
-        return [_MAGIC, head, b"\n", text.encode("utf-8", "surrogatepass"), _CELL.encode()]  # the last: a file cut short or added to reads as damaged
+        return [magic, head, b"\n", text.encode("utf-8", "surrogatepass"), _CELL.encode()]  # the last: a file cut short or added to reads as damaged
     lengths = array("I", map(len, cells))
     if sys.byteorder == "big":
         lengths.byteswap()
-    return [_MAGIC, head, b"\n", lengths.tobytes(), "".join(cells).encode("utf-8", "surrogatepass")]
+    return [magic, head, b"\n", lengths.tobytes(), "".join(cells).encode("utf-8", "surrogatepass")]
 
 
-def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
-    """What :func:`_encode` wrote, or None when it is not a cache of ``key`` or is damaged."""
-    if not blob.startswith(_MAGIC):
+def _head(blob: bytes, magic: bytes, key: str) -> tuple[dict[str, Any], int] | None:
+    """The JSON line of a file :func:`_pack` wrote and where it ends, or None when it is not one of ``magic`` and ``key``."""
+    if not blob.startswith(magic):
         return None
-    end = blob.find(b"\n", len(_MAGIC))
+    end = blob.find(b"\n", len(magic))
     try:
-        data = json.loads(blob[len(_MAGIC) : end])
-        if not isinstance(data, dict) or data.get("key") != key or end < 0:
-            return None
-        counts = [int(c) for c in data.pop("counts")]
-        data["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
-        data["digests"] = {str(g): str(d) for g, d in data["digests"].items()}
+        data = json.loads(blob[len(magic) : end])
+    except ValueError:
+        return None
+    if end < 0 or not isinstance(data, dict) or data.get("key") != key:
+        return None
+    return data, end
+
+
+def _unpack(blob: bytes, data: dict[str, Any], end: int) -> Rows | None:
+    """The rows of a file :func:`_pack` wrote, whose JSON line ``data`` ends at ``end``; None when damaged."""
+    try:
+        counts = [int(c) for c in data["counts"]]
         cells = sum(WIDTHS[name] * count for name, count in zip(QUERIES, counts, strict=True))
-        if data.pop("lengths") is False:
+        if data["lengths"] is False:
             text = blob[end + 1 :].decode("utf-8", "surrogatepass")
             if not text.endswith(_CELL):
                 return None
@@ -231,38 +292,204 @@ def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
             flat = [text[a:b] for a, b in zip(offsets, offsets[1:])]
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
-    if len(flat) != cells or not isinstance(data.get("events_are_iris"), bool):
+    if len(flat) != cells:
         return None
-    if not isinstance(data.get("stale"), list) or not set(data["stale"]) <= set(_LAZY):
-        return None
-    data["rows"] = rows = {}
+    rows: Rows = {}
     start = 0
     for name, count in zip(QUERIES, counts):
         width = WIDTHS[name]
         cut = iter(flat[start : start + width * count])
         rows[name] = list(zip(*[cut] * width))
         start += width * count
+    return rows
+
+
+def _encode(data: dict[str, Any]) -> list[bytes]:
+    """The bytes of a base file of ``data`` (a new ``id``), in pieces (see the module docstring).
+
+    Examples
+    --------
+    >>> rows = {"edges": [], "nodes": [("actor:a", "A", "State")], "aliases": [("actor:a", "ä")], "positions": []}
+    >>> data = {"key": "k", "digests": {}, "graph_docs": {}, "events_are_iris": True, "stale": [], "rows": rows}
+    >>> _decode(b"".join(_encode(data)), "k")["rows"] == rows
+    True
+    >>> rows["aliases"].append(("actor:a", "a\\x00b"))  # a cell holding the separator: cells by their lengths
+    >>> _decode(b"".join(_encode(data)), "k")["rows"] == rows
+    True
+    """
+    return _pack(_MAGIC, {k: v for k, v in data.items() if k not in ("id", "base", "journal")} | {"id": secrets.token_hex(16)})
+
+
+def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
+    """What :func:`_encode` wrote, or None when it is not a base file of ``key`` or is damaged."""
+    head = _head(blob, _MAGIC, key)
+    if head is None:
+        return None
+    data, end = head
+    try:
+        data["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
+        data["digests"] = {str(g): str(d) for g, d in data["digests"].items()}
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if not isinstance(data.get("id"), str) or not isinstance(data.get("events_are_iris"), bool):
+        return None
+    if not isinstance(data.get("stale"), list) or not set(data["stale"]) <= set(_LAZY):
+        return None
+    rows = _unpack(blob, data, end)
+    if rows is None:
+        return None
+    data["rows"] = rows
     return data
 
 
-def _read(path: Path, key: str, digests: dict[str, str] | None = None, wanted: list[str] | None = None, prefetch: Callable[[Collection[str]], None] | None = None) -> dict[str, Any] | None:
-    """The cache at ``path`` decoded; ``prefetch(wanted)`` called first when its digests are not ``digests``."""
+class _Cache:
+    """A base file as far as its JSON line, and the journal on it when there is a sound one."""
+
+    def __init__(self, blob: bytes, base: dict[str, Any], end: int, journal: dict[str, Any] | None) -> None:
+        self.blob, self.base, self.end, self.journal = blob, base, end, journal
+        self.digests: dict[str, str] = base["digests"]
+        if journal is not None:
+            self.digests = _patched(base["digests"], journal["digests"])
+        self._key: str | None = None
+
+    def digests_key(self) -> str:
+        if self._key is None:
+            self._key = digests_key(self.digests)
+        return self._key
+
+    def decode(self) -> dict[str, Any] | None:
+        """The state the cache holds (base and journal), or None when the base is damaged."""
+        base = self.base
+        rows = _unpack(self.blob, base, self.end)
+        if rows is None:
+            return None
+        self.blob = b""
+        data = {k: v for k, v in base.items() if k not in ("counts", "lengths")}
+        data["base"] = {"id": base["id"], "digests": base["digests"], "graph_docs": base["graph_docs"], "cells": sum(WIDTHS[name] * len(rows[name]) for name in QUERIES)}
+        journal = self.journal
+        data["journal"] = journal
+        if journal is not None:
+            data["digests"] = self.digests
+            data["graph_docs"] = _patched(base["graph_docs"], journal["graph_docs"])
+            data["events_are_iris"], data["stale"] = journal["events_are_iris"], journal["stale"]
+            rows = dict(rows)
+            for name in QUERIES:
+                fresh = journal["rows"][name]
+                if name in journal["whole"]:
+                    rows[name] = fresh
+                elif name in journal["removed"] or fresh:
+                    gone = journal["removed"].get(name, set())
+                    rows[name] = sorted([row for row in rows[name] if row[0] not in gone] + fresh)
+        data["rows"] = rows
+        return data
+
+
+def _open(path: Path, key: str) -> _Cache | None:
+    """The cache at ``path`` (its base file's JSON line read, its journal whole), or None when there is no base file of ``key``."""
     try:
         blob = path.read_bytes()
     except OSError:
         return None
-    if prefetch is not None and wanted and _digests_differ(blob, digests or {}):
-        prefetch(wanted)
-    return _decode(blob, key)
-
-
-def _digests_differ(blob: bytes, digests: dict[str, str]) -> bool:
-    """Whether the digests of the cache ``blob`` are not ``digests`` (or cannot be read)."""
-    end = blob.find(b"\n", len(_MAGIC))
+    head = _head(blob, _MAGIC, key)
+    if head is None:
+        return None
+    base, end = head
     try:
-        return bool(json.loads(blob[len(_MAGIC) : end]).get("digests") != digests)
-    except (ValueError, AttributeError):
-        return True
+        base["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in base["graph_docs"].items()}
+        base["digests"] = {str(g): str(d) for g, d in base["digests"].items()}
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if not isinstance(base.get("id"), str) or not isinstance(base.get("events_are_iris"), bool):
+        return None
+    if not isinstance(base.get("stale"), list) or not set(base["stale"]) <= set(_LAZY):
+        return None
+    return _Cache(blob, base, end, _read_journal(_journal_path(path), key, base["id"]))
+
+
+def _read(path: Path, key: str) -> dict[str, Any] | None:
+    """The state the cache at ``path`` holds (its base file and the journal on it), or None when there is none of ``key`` or it is damaged."""
+    cache = _open(path, key)
+    return cache.decode() if cache is not None else None
+
+
+def _journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
+def _read_journal(path: Path, key: str, base: str) -> dict[str, Any] | None:
+    """The journal at ``path`` on the base file of id ``base``, or None when there is none, it is on another base, or damaged."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = _head(blob, _JOURNAL, key)
+    if head is None or head[0].get("base") != base:
+        return None
+    data, end = head
+    try:
+        data["digests"] = {str(g): None if d is None else str(d) for g, d in data["digests"].items()}
+        data["graph_docs"] = {str(g): None if ids is None else [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
+        data["whole"] = {str(name) for name in data["whole"]}
+        data["removed"] = {str(name): {str(k) for k in keys} for name, keys in data["removed"].items()}
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if not isinstance(data.get("events_are_iris"), bool) or not isinstance(data.get("stale"), list) or not set(data["stale"]) <= set(_LAZY):
+        return None
+    if not (data["whole"] | data["removed"].keys()) <= set(QUERIES):
+        return None
+    rows = _unpack(blob, data, end)
+    if rows is None:
+        return None
+    data["rows"] = rows
+    return data
+
+
+def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with the entries of ``delta`` (None: removed)."""
+    out = dict(base)
+    for k, v in delta.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = v
+    return out
+
+
+def _delta(base: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """What :func:`_patched` makes ``now`` of ``base`` with."""
+    return {k: now.get(k) for k in base.keys() | now.keys() if base.get(k) != now.get(k)}
+
+
+def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None]) -> dict[str, Any] | None:
+    """The journal taking the base ``old`` was read from to ``data``, which differs from ``old`` by
+    ``deltas`` (query -> the first cells of its rows replaced and their new rows, or None: all);
+    None when it would hold more than one cell in :data:`JOURNAL_SHARE` of the base's."""
+    was = old["journal"] or {"whole": set(), "removed": {}, "rows": {name: [] for name in QUERIES}}
+    whole, removed, rows = set(was["whole"]), dict(was["removed"]), dict(was["rows"])
+    for name, delta in deltas.items():
+        if delta is None or name in whole:
+            whole.add(name)
+            removed.pop(name, None)
+            rows[name] = data["rows"][name]
+        else:
+            keys, fresh = delta
+            removed[name] = removed.get(name, set()) | keys
+            rows[name] = [row for row in rows[name] if row[0] not in keys] + fresh
+    cells = sum(WIDTHS[name] * len(rows[name]) + len(removed.get(name, ())) for name in QUERIES)
+    if cells * JOURNAL_SHARE > old["base"]["cells"]:
+        return None
+    base = old["base"]
+    return {
+        "key": data["key"],
+        "base": base["id"],
+        "digests": _delta(base["digests"], data["digests"]),
+        "graph_docs": _delta(base["graph_docs"], data["graph_docs"]),
+        "events_are_iris": data["events_are_iris"],
+        "stale": data["stale"],
+        "whole": sorted(whole),
+        "removed": {name: sorted(keys) for name, keys in sorted(removed.items())},
+        "rows": rows,
+    }
 
 
 def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str], str], graph: str | None = None) -> dict[str, list[str]]:
@@ -275,17 +502,21 @@ def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str]
     return {g: sorted(ids) for g, ids in sorted(out.items())}
 
 
-def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str], skip: Collection[str] = ()) -> tuple[Rows, dict[str, list[str]], bool, set[str], list[str]] | None:
+def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str], skip: Collection[str] = (), plan: dict[str, set[str] | None] | None = None) -> tuple[Rows, dict[str, list[str]], bool, set[str], list[str], dict[str, tuple[set[str], list[tuple[str, ...]]] | None]] | None:
     """The cached rows brought up to date with the graphs that changed, the events whose rows were
-    read again and the queries whose rows are stale (among ``skip``); or None when they must be read whole."""
+    read again, the queries whose rows are stale (among ``skip``) and how the rows changed (query ->
+    the first cells of the rows replaced and their new rows, or None: all); or None when they must
+    be read whole. ``plan`` (see :func:`_plan`) names the actors whose rows of ``nodes`` and ``aliases``
+    are read again rather than all of them."""
     before: dict[str, str] = old["digests"]
     changed = sorted(g for g in before.keys() | digests.keys() if before.get(g) != digests.get(g))
+    deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None] = {}
     if not changed:
         wanted = [name for name in old["stale"] if name not in skip]
         if not wanted:
-            return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"]
-        rows = dict(old["rows"]) | {name: select(name) for name in wanted}
-        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip]
+            return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"], deltas
+        rows = dict(old["rows"]) | {name: sorted(select(name)) if name in _SORTED else select(name) for name in wanted}
+        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip], dict.fromkeys(wanted)
     if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
         return None
     graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
@@ -299,7 +530,7 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
             if not graph_docs.get(g):
                 return None  # a graph without documents, the ontology: it may touch any event
             gone.update(graph_docs[g])
-    touched = {row[0] for row in edges if not gone.isdisjoint(row[9].split(_SEP))} if gone else set()
+    touched = {row[0] for row in edges if any(d in row[9] for d in gone) and not gone.isdisjoint(row[9].split(_SEP))} if gone else set()
     # the events the changed graphs reach as they are now
     reached: dict[str, set[str]] = {}
     for g in changed:
@@ -331,6 +562,22 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
         if any(e in named_docs and named_docs[e].isdisjoint(graph_docs[g]) for e in reached_events):
             return None  # not a graph as ipkg writes them: an event it touches does not name its document
     stale = [name for name in _LAZY if name in skip]
-    rows: Rows = {name: old["rows"][name] if name in stale else select(name) for name in _LAZY}
-    rows["edges"] = [row for row in edges if row[0] not in touched] + fresh
-    return rows, dict(sorted(graph_docs.items())), True, touched, stale
+    rows: Rows = {}
+    for name in _LAZY:
+        actors = (plan or {}).get(name)
+        if name in stale:
+            rows[name] = old["rows"][name]
+        elif actors is None:
+            rows[name] = select(name)
+            if name in _SORTED:
+                rows[name].sort()
+            deltas[name] = None
+        elif actors:
+            new = [row for actor in sorted(actors) for row in select(name, actor=URIRef(iri(actor)))]
+            rows[name] = sorted([row for row in old["rows"][name] if row[0] not in actors] + new)
+            deltas[name] = (actors, new)
+        else:
+            rows[name] = old["rows"][name]
+    rows["edges"] = sorted([row for row in edges if row[0] not in touched] + fresh)
+    deltas["edges"] = (touched, fresh)
+    return rows, dict(sorted(graph_docs.items())), True, touched, stale, deltas
