@@ -267,9 +267,8 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
             future.cancel()
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
-    for name in ("edges", "nodes", "aliases"):
-        if name in rows:
-            rows[name] = sorted(rows[name])
+        for name in ("edges", "nodes", "aliases"):
+            rows[name].sort()
     return rows
 
 

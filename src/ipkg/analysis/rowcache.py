@@ -38,6 +38,7 @@ documents (16 MB) it is read in ~0.05 s and written in ~0.05 s, where JSON took 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 import json
 import secrets
 import sys
@@ -160,16 +161,17 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         touched: set[str] | None = None
         stale: list[str] = []
         deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None] = {}
+        changed: list[str] = []
         for name in _SORTED:
             rows[name].sort()
     else:
-        rows, graph_docs, iris, touched, stale, deltas = update
+        rows, graph_docs, iris, touched, stale, deltas, changed = update
     if changes is not None:
         changes.update(before=_token(key, cache.digests_key()) if old is not None and cache is not None else None, after=_token(key, after), touched=touched)
     if update is not None and not deltas and stale == old["stale"]:  # type: ignore[index]
         return {name: r for name, r in rows.items() if name not in stale}
     data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
-    journal = _journal(old, data, deltas) if update is not None else None
+    journal = _journal(old, data, deltas, changed) if update is not None else None
     try:
         if journal is not None:
             write_atomic(_journal_path(path), _pack(_JOURNAL, journal), durable=False)  # its reader checks the cells count out
@@ -326,10 +328,7 @@ def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
     if head is None:
         return None
     data, end = head
-    try:
-        data["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
-        data["digests"] = {str(g): str(d) for g, d in data["digests"].items()}
-    except (KeyError, TypeError, AttributeError, ValueError):
+    if not _documents_map(data.get("graph_docs")) or not _digests_map(data.get("digests")):
         return None
     if not isinstance(data.get("id"), str) or not isinstance(data.get("events_are_iris"), bool):
         return None
@@ -378,8 +377,7 @@ class _Cache:
                 if name in journal["whole"]:
                     rows[name] = fresh
                 elif name in journal["removed"] or fresh:
-                    gone = journal["removed"].get(name, set())
-                    rows[name] = sorted([row for row in rows[name] if row[0] not in gone] + fresh)
+                    rows[name] = _splice(rows[name], journal["removed"].get(name, set()), sorted(fresh))
         data["rows"] = rows
         return data
 
@@ -394,10 +392,7 @@ def _open(path: Path, key: str) -> _Cache | None:
     if head is None:
         return None
     base, end = head
-    try:
-        base["graph_docs"] = {str(g): [str(i) for i in ids] for g, ids in base["graph_docs"].items()}
-        base["digests"] = {str(g): str(d) for g, d in base["digests"].items()}
-    except (KeyError, TypeError, AttributeError, ValueError):
+    if not _documents_map(base.get("graph_docs")) or not _digests_map(base.get("digests")):
         return None
     if not isinstance(base.get("id"), str) or not isinstance(base.get("events_are_iris"), bool):
         return None
@@ -426,9 +421,9 @@ def _read_journal(path: Path, key: str, base: str) -> dict[str, Any] | None:
     if head is None or head[0].get("base") != base:
         return None
     data, end = head
+    if not _documents_map(data.get("graph_docs"), removed=True) or not _digests_map(data.get("digests"), removed=True):
+        return None
     try:
-        data["digests"] = {str(g): None if d is None else str(d) for g, d in data["digests"].items()}
-        data["graph_docs"] = {str(g): None if ids is None else [str(i) for i in ids] for g, ids in data["graph_docs"].items()}
         data["whole"] = {str(name) for name in data["whole"]}
         data["removed"] = {str(name): {str(k) for k in keys} for name, keys in data["removed"].items()}
     except (KeyError, TypeError, AttributeError, ValueError):
@@ -444,6 +439,45 @@ def _read_journal(path: Path, key: str, base: str) -> dict[str, Any] | None:
     return data
 
 
+def _splice(rows: list[tuple[str, ...]], gone: Collection[str], fresh: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Sorted ``rows`` without those whose first cell is in ``gone``, with the sorted rows ``fresh``.
+
+    Examples
+    --------
+    >>> _splice([("a", "1"), ("b", "1"), ("b", "2"), ("c", "1")], {"b", "x"}, [("b", "3"), ("d", "1")])
+    [('a', '1'), ('b', '3'), ('c', '1'), ('d', '1')]
+    """
+    out: list[tuple[str, ...]] = []
+    start = 0
+    runs = sorted({*gone, *(row[0] for row in fresh)})
+    first = 0
+    for key in runs:
+        lo = bisect_left(rows, key, start, key=_first)
+        hi = bisect_right(rows, key, lo, key=_first)
+        out += rows[start:lo]
+        if key not in gone:
+            out += rows[lo:hi]
+        end = bisect_right(fresh, key, first, key=_first)
+        out += fresh[first:end]
+        first, start = end, hi
+    out += rows[start:]
+    return out
+
+
+def _first(row: tuple[str, ...]) -> str:
+    return row[0]
+
+
+def _documents_map(value: Any, removed: bool = False) -> bool:
+    """Whether ``value``, read from JSON, maps graphs to lists of documents' identifiers (or, with ``removed``, None)."""
+    return type(value) is dict and all((type(ids) is list and all(type(i) is str for i in ids)) or (removed and ids is None) for ids in value.values())
+
+
+def _digests_map(value: Any, removed: bool = False) -> bool:
+    """Whether ``value``, read from JSON, maps graphs to digests (or, with ``removed``, None)."""
+    return type(value) is dict and all(type(d) is str or (removed and d is None) for d in value.values())
+
+
 def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     """``base`` with the entries of ``delta`` (None: removed)."""
     out = dict(base)
@@ -455,14 +489,23 @@ def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _delta(base: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
-    """What :func:`_patched` makes ``now`` of ``base`` with."""
-    return {k: now.get(k) for k in base.keys() | now.keys() if base.get(k) != now.get(k)}
+def _delta(base: dict[str, Any], was: dict[str, Any], now: dict[str, Any], changed: Collection[str]) -> dict[str, Any]:
+    """What :func:`_patched` makes ``now`` of ``base`` with, from what it made of it ``was`` with and
+    the keys whose values may differ between the two."""
+    out = dict(was)
+    for k in changed:
+        v = now.get(k)
+        if base.get(k) == v:
+            out.pop(k, None)
+        else:
+            out[k] = v
+    return out
 
 
-def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None]) -> dict[str, Any] | None:
+def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None], changed: Collection[str]) -> dict[str, Any] | None:
     """The journal taking the base ``old`` was read from to ``data``, which differs from ``old`` by
-    ``deltas`` (query -> the first cells of its rows replaced and their new rows, or None: all);
+    ``deltas`` (query -> the first cells of its rows replaced and their new rows, or None: all) and
+    in the graphs ``changed``;
     None when it would hold more than one cell in :data:`JOURNAL_SHARE` of the base's."""
     was = old["journal"] or {"whole": set(), "removed": {}, "rows": {name: [] for name in QUERIES}}
     whole, removed, rows = set(was["whole"]), dict(was["removed"]), dict(was["rows"])
@@ -474,7 +517,7 @@ def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[
         else:
             keys, fresh = delta
             removed[name] = removed.get(name, set()) | keys
-            rows[name] = [row for row in rows[name] if row[0] not in keys] + fresh
+            rows[name] = sorted([row for row in rows[name] if row[0] not in keys] + fresh)
     cells = sum(WIDTHS[name] * len(rows[name]) + len(removed.get(name, ())) for name in QUERIES)
     if cells * JOURNAL_SHARE > old["base"]["cells"]:
         return None
@@ -482,8 +525,8 @@ def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[
     return {
         "key": data["key"],
         "base": base["id"],
-        "digests": _delta(base["digests"], data["digests"]),
-        "graph_docs": _delta(base["graph_docs"], data["graph_docs"]),
+        "digests": _delta(base["digests"], old["journal"]["digests"] if old["journal"] else {}, data["digests"], changed),
+        "graph_docs": _delta(base["graph_docs"], old["journal"]["graph_docs"] if old["journal"] else {}, data["graph_docs"], changed),
         "events_are_iris": data["events_are_iris"],
         "stale": data["stale"],
         "whole": sorted(whole),
@@ -502,21 +545,21 @@ def _graph_documents(select: Select, named: Collection[str], iri: Callable[[str]
     return {g: sorted(ids) for g, ids in sorted(out.items())}
 
 
-def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str], skip: Collection[str] = (), plan: dict[str, set[str] | None] | None = None) -> tuple[Rows, dict[str, list[str]], bool, set[str], list[str], dict[str, tuple[set[str], list[tuple[str, ...]]] | None]] | None:
+def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named: Collection[str], iri: Callable[[str], str], skip: Collection[str] = (), plan: dict[str, set[str] | None] | None = None) -> tuple[Rows, dict[str, list[str]], bool, set[str], list[str], dict[str, tuple[set[str], list[tuple[str, ...]]] | None], list[str]] | None:
     """The cached rows brought up to date with the graphs that changed, the events whose rows were
-    read again, the queries whose rows are stale (among ``skip``) and how the rows changed (query ->
-    the first cells of the rows replaced and their new rows, or None: all); or None when they must
-    be read whole. ``plan`` (see :func:`_plan`) names the actors whose rows of ``nodes`` and ``aliases``
+    read again, the queries whose rows are stale (among ``skip``), how the rows changed (query ->
+    the first cells of the rows replaced and their new rows, or None: all) and the graphs that
+    changed; or None when they must be read whole. ``plan`` (see :func:`_plan`) names the actors whose rows of ``nodes`` and ``aliases``
     are read again rather than all of them."""
     before: dict[str, str] = old["digests"]
-    changed = sorted(g for g in before.keys() | digests.keys() if before.get(g) != digests.get(g))
+    changed = sorted({g for g, _ in before.items() ^ digests.items()})
     deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None] = {}
     if not changed:
         wanted = [name for name in old["stale"] if name not in skip]
         if not wanted:
-            return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"], deltas
+            return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"], deltas, changed
         rows = dict(old["rows"]) | {name: sorted(select(name)) if name in _SORTED else select(name) for name in wanted}
-        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip], dict.fromkeys(wanted)
+        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip], dict.fromkeys(wanted), changed
     if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
         return None
     graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
@@ -552,9 +595,9 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
             return None
         reached[g] = set(events)
         touched.update(events)
-    if len(touched) > max(100, len({row[0] for row in edges}) // EVENTS_SHARE):
+    if len(touched) > 100 and len(touched) > len({row[0] for row in edges}) // EVENTS_SHARE:
         return None
-    fresh = [row for event in sorted(touched) for row in select("edges-of-event", event=URIRef(iri(event)))]
+    fresh = sorted(row for event in touched for row in select("edges-of-event", event=URIRef(iri(event))))
     named_docs: dict[str, set[str]] = {}
     for row in fresh:
         named_docs.setdefault(row[0], set()).update(row[9].split(_SEP))
@@ -573,11 +616,11 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
                 rows[name].sort()
             deltas[name] = None
         elif actors:
-            new = [row for actor in sorted(actors) for row in select(name, actor=URIRef(iri(actor)))]
-            rows[name] = sorted([row for row in old["rows"][name] if row[0] not in actors] + new)
+            new = sorted(row for actor in actors for row in select(name, actor=URIRef(iri(actor))))
+            rows[name] = _splice(old["rows"][name], actors, new)
             deltas[name] = (actors, new)
         else:
             rows[name] = old["rows"][name]
-    rows["edges"] = sorted([row for row in edges if row[0] not in touched] + fresh)
+    rows["edges"] = _splice(edges, touched, fresh)
     deltas["edges"] = (touched, fresh)
-    return rows, dict(sorted(graph_docs.items())), True, touched, stale, deltas
+    return rows, dict(sorted(graph_docs.items())), True, touched, stale, deltas, changed
