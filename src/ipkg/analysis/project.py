@@ -249,18 +249,21 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
         from .rowcache import cached_rows
 
         oxstore = store
-        started: dict[str, Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
+        started: dict[tuple[str, tuple[tuple[str, Any], ...]], Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
 
         def select(name: str, **bindings: URIRef) -> list[tuple[str, ...]]:
-            if not bindings and name in started:
-                return _cells(started.pop(name).result(), names)
+            future = started.pop((name, tuple(sorted(bindings.items()))), None)
+            if future is not None:
+                return _cells(future.result(), names)
             return _select(oxstore, name, names, **bindings)
 
-        def prefetch(queries: Collection[str]) -> None:
+        def prefetch(queries: Collection[str | tuple[str, dict[str, Any]]]) -> None:
             # the store answers in a thread, outside Python's lock, while the cache is decoded; names are made here, in order
-            for name in queries:
-                if name not in started:
-                    started[name] = _THREADS.submit(_solutions, oxstore, name, {})
+            for query in queries:
+                name, bindings = (query, {}) if isinstance(query, str) else query
+                key = (name, tuple(sorted(bindings.items())))
+                if key not in started:
+                    started[key] = _THREADS.submit(_solutions, oxstore, name, bindings)
 
         rows = cached_rows(store, Path(cache), select, names, changes, skip, prefetch)
         for future in started.values():

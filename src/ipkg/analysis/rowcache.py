@@ -5,10 +5,14 @@
 (``edges``, ``nodes``, ``aliases``, ``positions``), the digests they were read under, and, for each
 named graph, the identifiers of the documents it describes. When graphs changed since:
 
-* the rows of ``nodes``, ``aliases`` and ``positions`` are read again (a few tenths of a second at
-  10^4 documents), but those of a query the caller skips (the explorer page shows no states: it
-  skips ``positions``, 0.17 s): the cache keeps its rows marked stale, and reads them again when a
-  caller needs them;
+* the rows of ``nodes`` and ``aliases`` are read again only for the actors whose labels
+  (``skos:prefLabel``, ``skos:altLabel``) or types of actor classes changed in the union, one actor
+  at a time, when :func:`ipkg.store.oxigraph.store_changes` records what the store's last patch
+  changed from the digests the cache holds to the store's (reading both whole took ~0.1 s at 10^4
+  documents, two actors ~2 ms); else (no such record, a changed ``rdfs:subClassOf``, more than
+  :data:`ACTORS_MAX` actors) they are read whole, as those of ``positions`` are; but the rows of a
+  query the caller skips (the explorer page shows no states: it skips ``positions``, 0.17 s) are not
+  read: the cache keeps them marked stale, and reads them again when a caller needs them;
 * the rows of ``edges`` (3 to 4 s to read whole at 10^4 documents) are read again only for the
   events a changed graph may touch, one event at a time (``edges-of-event.oxigraph.rq``): the events
   whose cached rows name a document the graph described, and the events the graph as it is now
@@ -26,13 +30,21 @@ fails, when a graph that describes no document (the ontology) changed, when more
 cache was written by other code or queries, and when the store has no digests (``--rebuild``). The
 rows are the same either way.
 
-The cache file (never unpickled) is written through a temporary file and a rename, not flushed to disk (a file a crash cut short
-or filled with zeros has cells of the wrong count, read as damaged): a line naming
-the format, a line of JSON (the fingerprint, the digests, the graphs' documents, the stale queries,
-how many rows each query gave, whether cells are cut by lengths), then the cells' text, UTF-8, one after
-the other with a NUL after each (split in one call), or, when a cell holds a NUL, the length of every
-cell as 32-bit little-endian integers before the text. The rows of ``edges`` are kept sorted. At 10^4
-documents (16 MB) it is read in ~0.05 s and written in ~0.05 s, where JSON took ~0.3 s and ~0.2 s.
+The cache is two files (never unpickled), each written through a temporary file and a rename, not
+flushed to disk (a file a crash cut short or filled with zeros has cells of the wrong count, read as
+damaged). The base file: a line naming the format, a line of JSON (the fingerprint, a random id,
+the digests, the graphs' documents, the stale queries, how many rows each query gave, whether cells
+are cut by lengths), then the cells' text, UTF-8, one after the other with a NUL after each (split
+in one call), or, when a cell holds a NUL, the length of every cell as 32-bit little-endian integers
+before the text. The rows of ``edges``, ``nodes`` and ``aliases`` are kept sorted. At 10^4 documents
+(15 MB) it is read in ~0.07 s and written in ~0.13 s. Beside it, ``<name>.journal``, in the same
+form, takes the base to the rows the cache holds: the id of its base, the digests and the graphs'
+documents that differ from the base's, the stale queries, and for each query either its rows
+whole, or the first cells (events, actors) whose rows in the base are replaced and their new
+rows, spliced into the base's. A change is written to the journal (the one of an added document
+at 10^4: 30 kB), which is folded into a new base file (and removed) once it would hold more than one
+cell in :data:`JOURNAL_SHARE` of the base's. A journal on another base (its id), of other code or
+damaged is not used: the base's rows are, as they were, and brought up to date as any.
 """
 
 from __future__ import annotations
@@ -43,7 +55,7 @@ import json
 import secrets
 import sys
 from array import array
-from itertools import accumulate
+from itertools import accumulate, chain
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,9 +134,10 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         changed their rows are not read again, the cache keeps them as stale (read again by the
         first call that needs them), and the result leaves them out.
     prefetch : callable, optional
-        Told, before the cache's rows are decoded, the queries ``select`` will be asked to read
-        whole (with no bindings) when graphs changed: those of ``nodes``, ``aliases`` and
-        ``positions`` not skipped and not brought up to date actor by actor, so that it may start them.
+        Told, before the cache's rows are decoded, queries ``select`` will be asked when graphs
+        changed, so that it may start them: names (read whole: those of ``nodes``, ``aliases`` and
+        ``positions`` not skipped and not brought up to date actor by actor) and (name, bindings)
+        pairs (of the graphs that changed and the actors whose rows are read again).
 
     Returns
     -------
@@ -150,8 +163,8 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
     if cache is not None and cache.digests != digests:
         wanted = [name for name in _LAZY if name not in skipped]
         plan = _plan(store, cache.digests_key(), after, wanted, select, names)
-        if prefetch is not None and any(plan[name] is None for name in wanted):
-            prefetch([name for name in wanted if plan[name] is None])
+        if prefetch is not None:
+            prefetch([*_graph_queries(cache.digests, digests), *((name, {"actor": URIRef(iri(actor))}) for name in wanted for actor in sorted(plan[name] or ())), *(name for name in wanted if plan[name] is None)])
     old = cache.decode() if cache is not None else None
     update = _update(old, digests, select, named, iri, skipped, plan) if old is not None else None
     if update is None:
@@ -203,6 +216,22 @@ def _fingerprint(names: _Names) -> str:
     update_with_files(h, _HERE, [*_HERE.glob("*.oxigraph.rq"), _HERE / "project.py", Path(__file__)])
     h.update(json.dumps(sorted((prefix, str(ns)) for prefix, ns in names.nm.namespaces())).encode())
     return h.hexdigest()
+
+
+def _graph_queries(before: dict[str, str], digests: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    """The queries with bindings :func:`_update` asks of the graphs that changed between ``before`` and ``digests`` (when it may bring the rows up to date)."""
+    changed = sorted({g for g, _ in before.items() ^ digests.items()})
+    if len(changed) > max(1, len(digests) // CHANGED_SHARE):
+        return []
+    out: list[tuple[str, dict[str, Any]]] = []
+    for g in changed:
+        if g not in digests:
+            continue
+        if g == _ACTORS:
+            out.append(("graph-reads", {"g": ACTORS_GRAPH}))
+        elif g.startswith("<") and g.endswith(">"):
+            out += [("graph-documents", {"g": URIRef(g[1:-1])}), ("graph-events", {"g": URIRef(g[1:-1])})]
+    return out
 
 
 def _plan(store: OxigraphStore, before: str, after: str, wanted: Collection[str], select: Select, names: _Names) -> dict[str, set[str] | None]:
@@ -276,7 +305,7 @@ def _unpack(blob: bytes, data: dict[str, Any], end: int) -> Rows | None:
         counts = [int(c) for c in data["counts"]]
         cells = sum(WIDTHS[name] * count for name, count in zip(QUERIES, counts, strict=True))
         if data["lengths"] is False:
-            text = blob[end + 1 :].decode("utf-8", "surrogatepass")
+            text = str(memoryview(blob)[end + 1 :], "utf-8", "surrogatepass")
             if not text.endswith(_CELL):
                 return None
             flat = text[:-1].split(_CELL) if cells else [] if text == _CELL else [text]
@@ -469,13 +498,22 @@ def _first(row: tuple[str, ...]) -> str:
 
 
 def _documents_map(value: Any, removed: bool = False) -> bool:
-    """Whether ``value``, read from JSON, maps graphs to lists of documents' identifiers (or, with ``removed``, None)."""
-    return type(value) is dict and all((type(ids) is list and all(type(i) is str for i in ids)) or (removed and ids is None) for ids in value.values())
+    """Whether ``value``, read from JSON, maps graphs to lists of documents' identifiers (or, with ``removed``, None).
+
+    Examples
+    --------
+    >>> _documents_map({"<g>": ["d1"]}), _documents_map({"<g>": ["d1", 2]}), _documents_map({"<g>": None}, removed=True)
+    (True, False, True)
+    """
+    if type(value) is not dict:
+        return False
+    lists = [ids for ids in value.values() if ids is not None] if removed else list(value.values())
+    return set(map(type, lists)) <= {list} and set(map(type, chain.from_iterable(lists))) <= {str}
 
 
 def _digests_map(value: Any, removed: bool = False) -> bool:
     """Whether ``value``, read from JSON, maps graphs to digests (or, with ``removed``, None)."""
-    return type(value) is dict and all(type(d) is str or (removed and d is None) for d in value.values())
+    return type(value) is dict and set(map(type, value.values())) <= ({str, type(None)} if removed else {str})
 
 
 def _patched(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
