@@ -246,7 +246,7 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
     (which fills ``changes``, and may leave out the queries in ``skip``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
-        from .rowcache import cached_rows
+        from .rowcache import Query, cached_rows
 
         oxstore = store
         started: dict[tuple[str, tuple[tuple[str, Any], ...]], Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
@@ -257,7 +257,7 @@ def _projection_rows(store: Store, names: _Names, cache: str | Path | None = Non
                 return _cells(future.result(), names)
             return _select(oxstore, name, names, **bindings)
 
-        def prefetch(queries: Collection[str | tuple[str, dict[str, Any]]]) -> None:
+        def prefetch(queries: Collection[Query]) -> None:
             # the store answers in a thread, outside Python's lock, while the cache is decoded; names are made here, in order
             for query in queries:
                 name, bindings = (query, {}) if isinstance(query, str) else query

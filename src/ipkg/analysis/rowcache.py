@@ -107,10 +107,12 @@ _SEP = "\x1f"
 _CELL = "\x00"
 
 Rows = dict[str, list[tuple[str, ...]]]
+#: A query to start: its name (no bindings), or its name and bindings.
+Query = str | tuple[str, dict[str, Any]]
 Select = Callable[..., list[tuple[str, ...]]]
 
 
-def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None, skip: Collection[str] = (), prefetch: Callable[[Collection[str]], None] | None = None) -> Rows | None:
+def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names, changes: dict[str, Any] | None = None, skip: Collection[str] = (), prefetch: Callable[[Collection[Query]], None] | None = None) -> Rows | None:
     """The rows of the projection queries, from the cache at ``path`` where it holds them, and the cache updated.
 
     Parameters
@@ -164,7 +166,10 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
         wanted = [name for name in _LAZY if name not in skipped]
         plan = _plan(store, cache.digests_key(), after, wanted, select, names)
         if prefetch is not None:
-            prefetch([*_graph_queries(cache.digests, digests), *((name, {"actor": URIRef(iri(actor))}) for name in wanted for actor in sorted(plan[name] or ())), *(name for name in wanted if plan[name] is None)])
+            early: list[Query] = [*_graph_queries(cache.digests, digests)]
+            early += [(name, {"actor": URIRef(iri(actor))}) for name in wanted for actor in sorted(plan[name] or ())]
+            early += [name for name in wanted if plan[name] is None]
+            prefetch(early)
     old = cache.decode() if cache is not None else None
     update = _update(old, digests, select, named, iri, skipped, plan) if old is not None else None
     if update is None:
@@ -184,7 +189,7 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
     if update is not None and not deltas and stale == old["stale"]:  # type: ignore[index]
         return {name: r for name, r in rows.items() if name not in stale}
     data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
-    journal = _journal(old, data, deltas, changed) if update is not None else None
+    journal = _journal(old, data, deltas, changed) if update is not None and old is not None else None
     try:
         if journal is not None:
             write_atomic(_journal_path(path), _pack(_JOURNAL, journal), durable=False)  # its reader checks the cells count out
@@ -596,8 +601,8 @@ def _update(old: dict[str, Any], digests: dict[str, str], select: Select, named:
         wanted = [name for name in old["stale"] if name not in skip]
         if not wanted:
             return old["rows"], old["graph_docs"], old["events_are_iris"], set(), old["stale"], deltas, changed
-        rows = dict(old["rows"]) | {name: sorted(select(name)) if name in _SORTED else select(name) for name in wanted}
-        return rows, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip], dict.fromkeys(wanted), changed
+        read = dict(old["rows"]) | {name: sorted(select(name)) if name in _SORTED else select(name) for name in wanted}
+        return read, old["graph_docs"], old["events_are_iris"], set(), [name for name in old["stale"] if name in skip], dict.fromkeys(wanted), changed
     if not old["events_are_iris"] or len(changed) > max(1, len(digests) // CHANGED_SHARE):
         return None
     graph_docs: dict[str, list[str]] = dict(old["graph_docs"])
