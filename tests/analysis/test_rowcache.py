@@ -277,6 +277,9 @@ def _steps(folder):
 
 @pytest.mark.parametrize("share", [0, 10**9])  # a journal on every change; a new base file on every change
 def test_rowcache_journal_gives_the_rows_of_whole_reads(tmp_path, bound, monkeypatch, share):
+    from ipkg.store import OxigraphStore
+    from ipkg.store.oxigraph import digests_key, store_digests
+
     monkeypatch.setattr(rowcache, "JOURNAL_SHARE", share)
     folder, cache = tmp_path / "oxigraph", tmp_path / "rows"
     journal = tmp_path / "rows.journal"
@@ -288,6 +291,8 @@ def test_rowcache_journal_gives_the_rows_of_whole_reads(tmp_path, bound, monkeyp
         ran = list(bound)
         assert rows == _rows(folder), i
         labels.update(label for _, label, _ in rows["nodes"])
+        key = rowcache._fingerprint(project._Names(OxigraphStore(folder, read_only=True).namespace_manager))
+        assert rowcache._open(cache, key).digests_key() == digests_key(rowcache._read(cache, key)["digests"]) == digests_key(store_digests(folder)), i
         if i == 0:
             continue
         assert ("edges", False) not in ran and (("edges-of-event", True) in ran or not STEPS[i][0]), i  # brought up to date

@@ -33,7 +33,7 @@ rows are the same either way.
 The cache is two files (never unpickled), each written through a temporary file and a rename, not
 flushed to disk (a file a crash cut short or filled with zeros has cells of the wrong count, read as
 damaged). The base file: a line naming the format, a line of JSON (the fingerprint, a random id,
-the digests, the graphs' documents, the stale queries, how many rows each query gave, whether cells
+the digests and their :func:`~ipkg.store.oxigraph.digests_key`, the graphs' documents, the stale queries, how many rows each query gave, whether cells
 are cut by lengths), then the cells' text, UTF-8, one after the other with a NUL after each (split
 in one call), or, when a cell holds a NUL, the length of every cell as 32-bit little-endian integers
 before the text. The rows of ``edges``, ``nodes`` and ``aliases`` are kept sorted. At 10^4 documents
@@ -189,7 +189,7 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
     if update is not None and not deltas and stale == old["stale"]:  # type: ignore[index]
         return {name: r for name, r in rows.items() if name not in stale}
     data = {"key": key, "digests": digests, "graph_docs": graph_docs, "events_are_iris": iris, "stale": stale, "rows": rows}
-    journal = _journal(old, data, deltas, changed) if update is not None and old is not None else None
+    journal = _journal(old, data, deltas, changed, after) if update is not None and old is not None else None
     try:
         if journal is not None:
             write_atomic(_journal_path(path), _pack(_JOURNAL, journal), durable=False)  # its reader checks the cells count out
@@ -353,7 +353,7 @@ def _encode(data: dict[str, Any]) -> list[bytes]:
     >>> _decode(b"".join(_encode(data)), "k")["rows"] == rows
     True
     """
-    return _pack(_MAGIC, {k: v for k, v in data.items() if k not in ("id", "base", "journal")} | {"id": secrets.token_hex(16)})
+    return _pack(_MAGIC, {k: v for k, v in data.items() if k not in ("id", "base", "journal")} | {"id": secrets.token_hex(16), "digests_key": digests_key(data["digests"])})
 
 
 def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
@@ -383,7 +383,8 @@ class _Cache:
         self.digests: dict[str, str] = base["digests"]
         if journal is not None:
             self.digests = _patched(base["digests"], journal["digests"])
-        self._key: str | None = None
+        known = (journal or base).get("digests_key")  # written with the digests, by the code of the same fingerprint
+        self._key: str | None = known if type(known) is str else None
 
     def digests_key(self) -> str:
         if self._key is None:
@@ -397,7 +398,7 @@ class _Cache:
         if rows is None:
             return None
         self.blob = b""
-        data = {k: v for k, v in base.items() if k not in ("counts", "lengths")}
+        data = {k: v for k, v in base.items() if k not in ("counts", "lengths", "digests_key")}
         data["base"] = {"id": base["id"], "digests": base["digests"], "graph_docs": base["graph_docs"], "cells": sum(WIDTHS[name] * len(rows[name]) for name in QUERIES)}
         journal = self.journal
         data["journal"] = journal
@@ -545,10 +546,10 @@ def _delta(base: dict[str, Any], was: dict[str, Any], now: dict[str, Any], chang
     return out
 
 
-def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None], changed: Collection[str]) -> dict[str, Any] | None:
+def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[set[str], list[tuple[str, ...]]] | None], changed: Collection[str], after: str | None = None) -> dict[str, Any] | None:
     """The journal taking the base ``old`` was read from to ``data``, which differs from ``old`` by
     ``deltas`` (query -> the first cells of its rows replaced and their new rows, or None: all) and
-    in the graphs ``changed``;
+    in the graphs ``changed`` (``after``: the :func:`~ipkg.store.oxigraph.digests_key` of its digests, if known);
     None when it would hold more than one cell in :data:`JOURNAL_SHARE` of the base's."""
     was = old["journal"] or {"whole": set(), "removed": {}, "rows": {name: [] for name in QUERIES}}
     whole, removed, rows = set(was["whole"]), dict(was["removed"]), dict(was["rows"])
@@ -570,6 +571,7 @@ def _journal(old: dict[str, Any], data: dict[str, Any], deltas: dict[str, tuple[
         "base": base["id"],
         "digests": _delta(base["digests"], old["journal"]["digests"] if old["journal"] else {}, data["digests"], changed),
         "graph_docs": _delta(base["graph_docs"], old["journal"]["graph_docs"] if old["journal"] else {}, data["graph_docs"], changed),
+        "digests_key": digests_key(data["digests"]) if after is None else after,
         "events_are_iris": data["events_are_iris"],
         "stale": data["stale"],
         "whole": sorted(whole),
