@@ -161,7 +161,9 @@ def test_rowcache_skipped_queries_stay_stale_until_needed(tmp_path, queries):
     store.close()
     _same(folder, cache)
     # a stale mark naming what is not a query: the cache is damaged, read whole
-    cache.write_bytes(cache.read_bytes().replace(b'"stale":[]', b'"stale":["x"]', 1))
+    blob = cache.read_bytes()
+    assert b'"stale":["positions"]' in blob  # the base file's, written before the journal on it
+    cache.write_bytes(blob.replace(b'"stale":["positions"]', b'"stale":["x"]', 1))
     assert rowcache._read(cache, rowcache._fingerprint(names)) is None
 
 
@@ -192,3 +194,233 @@ def test_rowcache_damaged_file_is_read_whole(tmp_path, queries, damage):
     _same(store, cache)
     assert queries.count("edges") == 2  # read whole, by both calls
     assert rowcache._read(cache, key) is not None  # and written again
+
+
+def _write_named(folder, docs, actors):
+    """Patch the store in ``folder`` to hold ``docs`` (see :func:`conftest.plan_doc`), the actors of ``actors`` (slug -> (label, type, surface)) named so."""
+    from dataclasses import replace
+
+    from ipkg.facts import resolve
+    from ipkg.kg.build import facts_to_nquads
+    from ipkg.store import update_store
+
+    def ref(r):
+        slug = r.key[len(ACTOR_BASE) :]
+        return replace(r, **dict(zip(("label", "type", "surface"), actors[slug]))) if slug in actors else r
+
+    facts = [plan_doc(d, plan) for d, plan in sorted(docs.items())]
+    facts = [replace(f, actors=[ref(a) for a in f.actors], events=[replace(e, actors=tuple(map(ref, e.actors)), targets=tuple(map(ref, e.targets))) for e in f.events]) for f in facts]
+    update_store(facts_to_nquads(resolve(facts)), folder)
+
+
+def _rows(folder, cache=None):
+    """The projection rows of the store at ``folder`` (through the row cache ``cache``), GROUP_CONCAT's order aside."""
+    from ipkg.store import OxigraphStore
+
+    store = OxigraphStore(folder, read_only=True)
+    try:
+        rows = project._projection_rows(store, project._Names(store.namespace_manager), cache)
+    finally:
+        store.close()
+    rows["edges"] = [tuple("\x1f".join(sorted(c.split("\x1f"))) if i in (8, 9) else c for i, c in enumerate(row)) for row in rows["edges"]]
+    return rows
+
+
+@pytest.fixture
+def bound(monkeypatch):
+    """The projection queries Oxigraph answered (those started in a thread too), each with whether it had bindings."""
+    ran = []
+    solutions = project._solutions
+
+    def recording(store, name, bindings):
+        ran.append((name, bool(bindings)))
+        return solutions(store, name, bindings)
+
+    monkeypatch.setattr(project, "_solutions", recording)
+    _patch_tiny_stores(monkeypatch)
+    return ran
+
+
+def _patch_tiny_stores(monkeypatch):
+    """Let every graph change, in the store (patched, with a record of its changes) and in the cache."""
+    from ipkg.store import oxigraph
+
+    monkeypatch.setattr(oxigraph, "PATCH_SHARE", 1)
+    monkeypatch.setattr(rowcache, "CHANGED_SHARE", 1)
+
+
+ZORB = ("zorbland", "Zorbland", "State", "Zorbland")
+STEPS = [
+    ({}, {}),
+    ({"d5": [("praise", ["zorbland"], ["iran"], "2025-07")]}, {"zorbland": ZORB[1:]}),  # a new actor
+    ({}, {"zorbland": ("Zorbland Republic", "State", "Zorbland")}),  # its label
+    ({}, {"zorbland": ("Zorbland Republic", "State", "the Zorbs")}),  # its alias
+    ({}, {"zorbland": ("Zorbland Republic", "Person", "the Zorbs")}),  # its type
+    ({"d6": [("visit", ["quuxia"], ["zorbland"], "2025-08")]}, {"zorbland": ("Zorbland Republic", "Person", "the Zorbs"), "quuxia": ("Quuxia", "Organization", "Quuxia")}),
+    ({"d1": None}, {"zorbland": ("Zorbland Republic", "Person", "the Zorbs"), "quuxia": ("Quuxia", "Organization", "Quuxia")}),  # a document gone
+    ({"d5": None}, {"quuxia": ("Quuxia", "Organization", "Quuxia")}),
+]
+
+
+def _steps(folder):
+    """The stores of :data:`STEPS`, one after the other (each step's changes on the documents so far)."""
+    docs = dict(DOCS)
+    for changes, actors in STEPS:
+        for d, plan in changes.items():
+            if plan is None:
+                del docs[d]
+            else:
+                docs[d] = plan
+        _write_named(folder, docs, actors)
+        yield
+
+
+@pytest.mark.parametrize("share", [0, 10**9])  # a journal on every change; a new base file on every change
+def test_rowcache_journal_gives_the_rows_of_whole_reads(tmp_path, bound, monkeypatch, share):
+    from ipkg.store import OxigraphStore
+    from ipkg.store.oxigraph import digests_key, store_digests
+
+    monkeypatch.setattr(rowcache, "JOURNAL_SHARE", share)
+    folder, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    journal = tmp_path / "rows.journal"
+    labels = set()
+    for i, _ in enumerate(_steps(folder)):
+        base = cache.read_bytes() if cache.exists() else None
+        bound.clear()
+        rows = _rows(folder, cache)
+        ran = list(bound)
+        assert rows == _rows(folder), i
+        labels.update(label for _, label, _ in rows["nodes"])
+        key = rowcache._fingerprint(project._Names(OxigraphStore(folder, read_only=True).namespace_manager))
+        assert rowcache._open(cache, key).digests_key() == digests_key(rowcache._read(cache, key)["digests"]) == digests_key(store_digests(folder)), i
+        if i == 0:
+            continue
+        assert ("edges", False) not in ran and (("edges-of-event", True) in ran or not STEPS[i][0]), i  # brought up to date
+        assert ("nodes", False) not in ran and ("aliases", False) not in ran, i  # actor by actor
+        if share == 0:
+            assert cache.read_bytes() == base and journal.is_file(), i
+        else:
+            assert cache.read_bytes() != base and not journal.exists(), i
+    assert {"Zorbland", "Zorbland Republic", "Quuxia"} <= labels  # the test's premise: labels changed
+    # nothing changed: nothing read, nothing written
+    before = (cache.stat().st_mtime_ns, journal.stat().st_mtime_ns if journal.exists() else None)
+    bound.clear()
+    assert _rows(folder, cache) == _rows(folder)
+    assert [name for name, _ in bound].count("edges") == 1  # the uncached read
+    assert (cache.stat().st_mtime_ns, journal.stat().st_mtime_ns if journal.exists() else None) == before
+
+
+def test_rowcache_journal_folded_into_a_new_base_when_it_grows(tmp_path, monkeypatch):
+    _patch_tiny_stores(monkeypatch)
+    monkeypatch.setattr(rowcache, "JOURNAL_SHARE", 20)  # the journal of one change, not of two
+    folder, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    journal = tmp_path / "rows.journal"
+    journaled = folded = 0
+    for i, _ in enumerate(_steps(folder)):
+        base = cache.read_bytes() if cache.exists() else None
+        assert _rows(folder, cache) == _rows(folder), i
+        journaled += cache.read_bytes() == base and journal.is_file()
+        folded += i > 0 and cache.read_bytes() != base
+    assert journaled and folded
+
+
+def _journal_setup(tmp_path, monkeypatch):
+    """A store of the first three steps, a cache of the first step's rows and a journal of the next two on it."""
+    _patch_tiny_stores(monkeypatch)
+    monkeypatch.setattr(rowcache, "JOURNAL_SHARE", 0)
+    folder, cache = tmp_path / "oxigraph", tmp_path / "rows"
+    steps = _steps(folder)
+    for _ in range(3):
+        next(steps)
+        _rows(folder, cache)
+    return folder, cache, tmp_path / "rows.journal", steps
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-1],
+        lambda b: b + b"x",
+        lambda b: b.replace(b'"counts":[', b'"counts":[1', 1),
+        lambda b: b.replace(b'"whole":[', b'"whole":["x"', 1),
+        lambda b: b.replace(b'"base":"', b'"base":"0', 1),  # a journal on another base
+        lambda b: b.replace(b'"key":"', b'"key":"0', 1),
+        lambda b: b"",
+    ],
+)
+def test_rowcache_damaged_journal_leaves_the_base(tmp_path, monkeypatch, bound, damage):
+    from ipkg.store import OxigraphStore
+
+    folder, cache, journal, steps = _journal_setup(tmp_path, monkeypatch)
+    names = project._Names(OxigraphStore(folder, read_only=True).namespace_manager)
+    key = rowcache._fingerprint(names)
+    base = rowcache._decode(cache.read_bytes(), key)
+    whole = rowcache._read(cache, key)
+    assert whole["digests"] != base["digests"]  # the test's premise: the journal moved the rows on
+    journal.write_bytes(damage(journal.read_bytes()))
+    assert rowcache._read(cache, key)["digests"] == base["digests"]  # the base's rows, as they were
+    next(steps)
+    bound.clear()
+    assert _rows(folder, cache) == _rows(folder)
+    assert ("edges-of-event", True) in bound  # from the base, two steps behind, brought up to date
+    assert rowcache._read(cache, key)["digests"] == rowcache._digests(OxigraphStore(folder, read_only=True))
+
+
+def test_rowcache_journal_of_another_base_is_not_used(tmp_path, monkeypatch):
+    from ipkg.store import OxigraphStore
+
+    folder, cache, journal, steps = _journal_setup(tmp_path, monkeypatch)
+    names = project._Names(OxigraphStore(folder, read_only=True).namespace_manager)
+    key = rowcache._fingerprint(names)
+    old = journal.read_bytes()
+    data = rowcache._read(cache, key)
+    cache.write_bytes(b"".join(rowcache._encode(data)))  # the same rows in a new base file: its own id
+    assert rowcache._read(cache, key)["digests"] == data["digests"]
+    next(steps)
+    assert _rows(folder, cache) == _rows(folder)
+    journal.write_bytes(old)  # of the first base
+    assert rowcache._read(cache, key) is not None and b'"base":"' + rowcache._decode(cache.read_bytes(), key)["id"].encode() not in old
+    next(steps)
+    assert _rows(folder, cache) == _rows(folder)
+
+
+@pytest.mark.parametrize("record", ["missing", "before", "after", "damaged"])
+def test_rowcache_reads_nodes_whole_without_a_record_of_the_changes(tmp_path, monkeypatch, bound, record):
+    import json
+
+    from ipkg.store.oxigraph import CHANGES
+
+    folder, cache, journal, steps = _journal_setup(tmp_path, monkeypatch)
+    next(steps)  # the alias of an actor changes
+    changes = (folder.resolve().parent / CHANGES)
+    data = json.loads(changes.read_text(encoding="utf-8"))
+    assert any("altLabel" in t for t in data["triples"])  # the test's premise
+    if record == "missing":
+        changes.unlink()
+    elif record == "damaged":
+        changes.write_text(changes.read_text(encoding="utf-8")[:-10], encoding="utf-8")
+    else:
+        data[record] = "0" * 64
+        changes.write_text(json.dumps(data), encoding="utf-8")
+    bound.clear()
+    assert _rows(folder, cache) == _rows(folder)
+    assert bound.count(("nodes", False)) == 2 and ("nodes", True) not in bound  # read whole (and by the uncached read)
+
+
+def test_rowcache_reads_nodes_whole_when_a_record_spans_more_than_the_cache(tmp_path, monkeypatch, bound):
+    folder, cache, journal, steps = _journal_setup(tmp_path, monkeypatch)
+    next(steps)
+    next(steps)  # two patches since the cache: the record names the last only
+    bound.clear()
+    assert _rows(folder, cache) == _rows(folder)
+    assert bound.count(("nodes", False)) == 2 and ("edges-of-event", True) in bound
+
+
+def test_rowcache_reads_nodes_whole_for_many_actors(tmp_path, monkeypatch, bound):
+    folder, cache, journal, steps = _journal_setup(tmp_path, monkeypatch)
+    monkeypatch.setattr(rowcache, "ACTORS_MAX", 0)
+    next(steps)
+    bound.clear()
+    assert _rows(folder, cache) == _rows(folder)
+    assert bound.count(("nodes", False)) == 2

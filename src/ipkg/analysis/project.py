@@ -240,33 +240,38 @@ _QUERIES = ("edges", "nodes", "aliases", "positions")
 
 def _projection_rows(store: Store, names: _Names, cache: str | Path | None = None, changes: dict[str, Any] | None = None, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[str, ...]]]:
     """The rows of the four projection queries; those of ``edges`` (event, actor, target, kind, cameo,
-    quad, goldstein, date, sentences, documents) sorted, so that networks, and what seeded algorithms
-    find in them, are the same whatever the store. With ``cache``, see :mod:`ipkg.analysis.rowcache`
+    quad, goldstein, date, sentences, documents), ``nodes`` and ``aliases`` sorted, so that networks,
+    and what seeded algorithms find in them, are the same whatever the store (and however the cache
+    came by them). With ``cache``, see :mod:`ipkg.analysis.rowcache`
     (which fills ``changes``, and may leave out the queries in ``skip``)."""
     rows: dict[str, list[tuple[str, ...]]] | None = None
     if cache is not None and isinstance(store, OxigraphStore):
-        from .rowcache import cached_rows
+        from .rowcache import Query, cached_rows
 
         oxstore = store
-        started: dict[str, Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
+        started: dict[tuple[str, tuple[tuple[str, Any], ...]], Future[tuple[list[str], list[ox.QuerySolution]]]] = {}
 
         def select(name: str, **bindings: URIRef) -> list[tuple[str, ...]]:
-            if not bindings and name in started:
-                return _cells(started.pop(name).result(), names)
+            future = started.pop((name, tuple(sorted(bindings.items()))), None)
+            if future is not None:
+                return _cells(future.result(), names)
             return _select(oxstore, name, names, **bindings)
 
-        def prefetch(queries: Collection[str]) -> None:
+        def prefetch(queries: Collection[Query]) -> None:
             # the store answers in a thread, outside Python's lock, while the cache is decoded; names are made here, in order
-            for name in queries:
-                if name not in started:
-                    started[name] = _THREADS.submit(_solutions, oxstore, name, {})
+            for query in queries:
+                name, bindings = (query, {}) if isinstance(query, str) else query
+                key = (name, tuple(sorted(bindings.items())))
+                if key not in started:
+                    started[key] = _THREADS.submit(_solutions, oxstore, name, bindings)
 
         rows = cached_rows(store, Path(cache), select, names, changes, skip, prefetch)
         for future in started.values():
             future.cancel()
     if rows is None:
         rows = {name: _select(store, name, names) for name in _QUERIES}
-    rows["edges"] = sorted(rows["edges"])
+        for name in ("edges", "nodes", "aliases"):
+            rows[name].sort()
     return rows
 
 
