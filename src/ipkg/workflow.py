@@ -17,6 +17,7 @@ from rdflib import Dataset
 from spacy.language import Language
 
 from .analysis.project import paused_gc
+from .analysis.rowcache import preload_rows
 from .errors import IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
@@ -26,7 +27,7 @@ from .ingest.readers import MAX_BYTES, PART_CHARS, Problem, TextRecord, split_re
 from .ingest.scan import INPUTS_MANIFEST, ScannedRecord, scan_records
 from .kg.build import bind_namespaces, facts_to_nquads, namespaces, new_dataset
 from .kg.chunks import GraphChunks, chunks_fingerprint
-from .kg.io import save_quads, trig_prefixes
+from .kg.io import drop_preloaded, save_quads, trig_prefixes
 from .kg.quads import NQuads, quads_to_dataset
 from .kg.shaclcache import SHACL_CACHE, cached_validate
 from .nlp.pipeline import build_nlp, process
@@ -571,9 +572,10 @@ def build(
             jobs=jobs,
             chunks=chunks,
             # an update of a build: its store copied and opened while another process builds the pipeline
-            meanwhile=functools.partial(_prepare, folder, prepared) if cache and embedded and not rebuild and folder.is_symlink() else None,
+            meanwhile=functools.partial(_prepare, folder, out / CACHE_DIR, prepared) if cache and embedded and not rebuild and folder.is_symlink() else None,
         )
     except BaseException:
+        drop_preloaded()
         for checkpoint in prepared:
             checkpoint.discard()
         raise
@@ -611,6 +613,7 @@ def build(
             write_explorer(view, out / "graph.html", rows=out / CACHE_DIR / PROJECTION_CACHE if cached else None, cache=out / CACHE_DIR / PAGE_CACHE if cached else None)
         )
     finally:
+        drop_preloaded()  # what the page did not take
         try:
             if trig is None:  # the store failed
                 trig = write_trig()
@@ -625,12 +628,14 @@ def build(
     return summary
 
 
-def _prepare(folder: Path, prepared: list[Checkpoint]) -> None:
+def _prepare(folder: Path, cache: Path, prepared: list[Checkpoint]) -> None:
     """What a build can do before it has its facts: read the gazetteer, which resolution needs (the
-    pipeline read it in this process when it was built here), and copy the store to patch (see
+    pipeline read it in this process when it was built here), decode the explorer's caches in
+    ``cache`` (:func:`ipkg.kg.io.preload`) and copy the store to patch (see
     :func:`ipkg.store.oxigraph.prepare_update`)."""
     load_gazetteer()
     load_event_kinds()
+    preload_rows(cache / PROJECTION_CACHE)
     checkpoint = prepare_update(folder)
     if checkpoint is not None:
         prepared.append(checkpoint)

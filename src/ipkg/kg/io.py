@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,7 +16,10 @@ from ..errors import Errors, IpkgError
 from .build import new_dataset
 from .quads import NQuads, dataset_quads
 
-__all__ = ["GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "save_quads", "write_atomic", "current_umask"]
+__all__ = [
+    "GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "save_quads", "write_atomic", "current_umask",
+    "preload", "preloaded", "drop_preloaded",
+]
 
 GRAPH_FILE = "graph.trig"
 TRIG_INDEX_FORMAT = 1
@@ -30,6 +33,68 @@ class FileRange(NamedTuple):
     fd: int
     offset: int
     length: int
+
+
+_PRELOADED: dict[str, tuple[tuple[tuple[int, ...] | None, ...], Any]] = {}
+
+
+def _identities(paths: Sequence[Path]) -> tuple[tuple[int, ...] | None, ...]:
+    """Each file's device, inode, size, mtime and ctime; None for a file that is not there."""
+    out: list[tuple[int, ...] | None] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            out.append(None)
+            continue
+        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
+
+
+def preload(tag: str, paths: Sequence[Path], load: Callable[[], Any]) -> None:
+    """Run ``load()``, which reads the files ``paths``, now, for :func:`preloaded` (with the same
+    ``tag`` and ``paths``) to hand out once, later, if the files are then still the ones read
+    (a file that was missing still missing). When a file changes while ``load`` runs, or it raises
+    ``OSError``, nothing is kept.
+
+    A build preloads its caches while a forked process builds the pipeline (see
+    :func:`ipkg.workflow.build`), and drops what it did not use (:func:`drop_preloaded`).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "cache"
+    >>> _ = path.write_bytes(b"abc")
+    >>> preload("t", [path], lambda: path.read_bytes().upper())
+    >>> _ = path.write_bytes(b"xyz")  # changed since: read again
+    >>> preloaded("t", [path], lambda: path.read_bytes().upper())
+    b'XYZ'
+    >>> preload("t", [path], lambda: [path.read_bytes()])
+    >>> preloaded("t", [path], lambda: None)  # unchanged: what preload made, once
+    [b'xyz']
+    >>> preloaded("t", [path], lambda: None) is None
+    True
+    """
+    try:
+        before = _identities(paths)
+        value = load()
+    except OSError:
+        return
+    if _identities(paths) == before:
+        _PRELOADED[tag] = (before, value)
+
+
+def preloaded(tag: str, paths: Sequence[Path], load: Callable[[], Any]) -> Any:
+    """What :func:`preload` made with ``tag`` if the files ``paths`` are unchanged since, else ``load()``."""
+    held = _PRELOADED.pop(tag, None)
+    if held is not None and _identities(paths) == held[0]:
+        return held[1]
+    return load()
+
+
+def drop_preloaded() -> None:
+    """Forget what :func:`preload` made that was not used."""
+    _PRELOADED.clear()
 
 
 class _SourceChanged(Exception):
