@@ -415,7 +415,7 @@ def _load(path: Path, magic: bytes, key: str) -> tuple[dict[str, Any], list[Key]
         if type(n) is not int or n < 0:
             return None
         start = end + 1
-        if type(cells) is int:
+        if type(cells) is int and cells >= 0:
             text = blob[start : start + cells].decode("utf-8", "surrogatepass").split("\x00") if n else []
             start += cells
             if len(text) != 3 * n:
