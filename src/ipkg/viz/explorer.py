@@ -44,6 +44,7 @@ import os
 import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, count, islice
@@ -150,7 +151,11 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     """The page's bytes in pieces, or None for a network without edges."""
     names = _Names(store.namespace_manager)
     changes: dict[str, Any] = {}
-    rows = _projection_rows(store, names, rows_cache, changes, skip=("positions",))  # the page shows no states
+    key = _fingerprint(seed)
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(_read, cache, key) if cache is not None else None  # the file is read outside Python's lock while the rows are
+        rows = _projection_rows(store, names, rows_cache, changes, skip=("positions",))  # the page shows no states
+        cached = reading.result() if reading is not None else None
     if not rows["edges"]:
         return None
     nodes = _actor_nodes(rows, names, states=False)
@@ -158,8 +163,7 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     order, degree, place, pairs = _drawn(nodes, edges)
     kept = [n for n in order if n in degree]
     physics = len(kept) <= physics_max_nodes
-    key = _fingerprint(seed)
-    old = _read(cache, key) if cache is not None and not physics else None
+    old = cached if not physics else None
     memo: dict[str, np.ndarray] = dict(old.layout) if old is not None else {}
     pos = layout_pairs(kept, pairs, seed=seed, memo=memo)
     top = max(degree.values()) or 1
