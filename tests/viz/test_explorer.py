@@ -181,25 +181,190 @@ def test_layout_memo_gives_the_same_positions_and_keeps_only_this_graphs_compone
     assert layout_pairs(G, pairs, memo=memo) == want  # of another shape: made again
 
 
-def test_explorer_cache_file_round_trips(tmp_path, small):
-    _write(tmp_path / "oxigraph", DOCS)
-    _page(tmp_path, tmp_path / "oxigraph")
+def test_explorer_cache_file_round_trips(tmp_path, small, monkeypatch):
+    monkeypatch.setattr(explorer, "JOURNAL_SHARE", 1)
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
     cache = tmp_path / explorer.PAGE_CACHE
     blob = cache.read_bytes()
     header = json.loads(blob[len(explorer._MAGIC) : blob.index(b"\n", len(explorer._MAGIC))])
     data = explorer._read(cache, header["key"])
-    assert data is not None and data["rows"] == header["rows"] and len(data["edges"]) == len(header["edges"]) > 0
+    assert data is not None and data.rows == header["rows"] and data.base == header["id"] and not data.events
+    assert len(data.keys) == len(data.before) == len(data.after) == header["edges"] > 0 and data.keys == sorted(set(data.keys))
+    assert data.layout.keys() == data.base_layout and data.base_size == len(blob)
     assert explorer._read(cache, "other") is None
+    docs["d5"] = [("visit", ["qatar"], ["egypt"], "2022")]
+    _write(store, docs)
+    _page(tmp_path, store)
+    assert cache.read_bytes() == blob  # the change went to the journal
+    journal = explorer._read(cache, header["key"])
+    assert journal is not None and journal.rows != data.rows and journal.base == data.base and journal.events and len(journal.keys) == len(data.keys)
+    was = dict(zip(data.keys, zip(data.before, data.after)))
+    changed = {k for k, a, b in zip(journal.keys, journal.before, journal.after) if (a, b) != was.get(k)}
+    assert changed and {k[0] for k in changed} | {k[0] for k in set(data.keys) - set(journal.keys)} <= journal.events
 
 
 def test_explorer_cache_is_not_written_again_when_nothing_changed(tmp_path, small):
     _write(tmp_path / "oxigraph", DOCS)
     _page(tmp_path, tmp_path / "oxigraph")
     cache = tmp_path / explorer.PAGE_CACHE
+    journal = cache.with_name(cache.name + ".journal")
     before = cache.stat().st_ino
     _page(tmp_path, tmp_path / "oxigraph")
-    assert cache.stat().st_ino == before
+    assert cache.stat().st_ino == before and not journal.exists()
     docs = dict(DOCS, d5=[("visit", ["qatar"], ["egypt"], "2022")])
     _write(tmp_path / "oxigraph", docs)
     _page(tmp_path, tmp_path / "oxigraph")
-    assert cache.stat().st_ino != before
+    assert cache.stat().st_ino != before or journal.exists()
+    state = cache.stat().st_ino, journal.exists() and journal.stat().st_ino
+    _page(tmp_path, tmp_path / "oxigraph")
+    assert (cache.stat().st_ino, journal.exists() and journal.stat().st_ino) == state
+
+
+STEPS = [
+    ("d6", [("strike", ["israel"], ["iran"], "2025-06-13"), VISIT]),
+    ("d2", [("visit", ["iran"], ["china"], "2025-08-02"), *DOCS["d2"][1:]]),
+    ("d1", None),
+    ("d7", [("praise", ["egypt"], ["qatar"], "2024"), ("visit", ["newland"], ["oman"], "2024")]),
+    ("d3", None),
+    ("d1", DOCS["d1"]),
+]
+
+
+@pytest.mark.parametrize("share", [1, 10**9])
+def test_explorer_journal_gives_the_fresh_page_step_after_step(tmp_path, small, monkeypatch, share):
+    """Documents added, changed and removed one after the other: each page is the fresh one, made
+    with the journal (``share`` 1: the base file is written once) or a new base file each time."""
+    monkeypatch.setattr(explorer, "JOURNAL_SHARE", share)
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    journal = cache.with_name(cache.name + ".journal")
+    base = cache.read_bytes()
+    for doc, plan in STEPS:
+        if plan is None:
+            del docs[doc]
+        else:
+            docs[doc] = plan
+        _write(store, docs)
+        _page(tmp_path, store)
+        assert journal.exists() is (share == 1)
+        assert (cache.read_bytes() == base) is (share == 1)
+    if share == 1:
+        grown = journal.stat().st_size
+        monkeypatch.setattr(explorer, "JOURNAL_SHARE", 10**9)  # the journal outgrows the base: a new base, no journal
+        del docs["d7"]
+        _write(store, docs)
+        _page(tmp_path, store)
+        assert not journal.exists() and cache.read_bytes() != base and grown > 0
+        _page(tmp_path, store)
+
+
+def _with_journal(tmp_path, monkeypatch):
+    """A store, its documents, its cache with a journal holding d4's edges, and that journal's bytes
+    with a piece of d4 changed (same length), which a page made from it would show."""
+    monkeypatch.setattr(explorer, "JOURNAL_SHARE", 1)
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    docs["d4"] = [("condemn", ["iran"], ["israel"], "2025-07")]
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    journal = cache.with_name(cache.name + ".journal")
+    blob = journal.read_bytes()
+    assert blob.count(b'"date": "2025-07"') == 1
+    tampered = blob.replace(b'"date": "2025-07"', b'"date": "1999-07"')
+    journal.write_bytes(tampered)
+    with pytest.raises(AssertionError):  # the journal is what the page is made from
+        _page(tmp_path, store)
+    return store, docs, cache, journal, tampered
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-1],
+        lambda b: b"",
+        lambda b: b.replace(b"ipkg explorer journal", b"ipkg explorer journaX", 1),
+        lambda b: b + b"x",
+        lambda b: b + b"\x00",
+        lambda b: b.replace(b'"key":"', b'"key":"0', 1),
+        lambda b: b.replace(b'"base":"', b'"base":"0', 1),
+        lambda b: b.replace(b'"edges":', b'"edges":1', 1),
+    ],
+)
+def test_explorer_damaged_journal_is_not_used(tmp_path, small, monkeypatch, damage):
+    store, docs, cache, journal, tampered = _with_journal(tmp_path, monkeypatch)
+    journal.write_bytes(damage(tampered))
+    _page(tmp_path, store)
+
+
+def test_explorer_journal_of_another_base_is_not_used(tmp_path, small, monkeypatch):
+    store, docs, cache, journal, tampered = _with_journal(tmp_path, monkeypatch)
+    cache.unlink()
+    journal.unlink()
+    _page(tmp_path, store)  # a new base file of the same rows
+    assert not journal.exists()
+    journal.write_bytes(tampered)  # the journal of the old base, of the same rows too
+    _page(tmp_path, store)
+
+
+def test_explorer_journal_and_base_of_different_rows(tmp_path, small, monkeypatch):
+    """A base file put back from before its journal was written (or a journal from an older state of
+    the same base) holds pieces of other rows: each is used for what its rows token says."""
+    monkeypatch.setattr(explorer, "JOURNAL_SHARE", 1)
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    _write(store, docs)
+    _page(tmp_path, store)
+    cache = tmp_path / explorer.PAGE_CACHE
+    journal = cache.with_name(cache.name + ".journal")
+    states = []
+    for doc, plan in STEPS[:3]:
+        if plan is None:
+            del docs[doc]
+        else:
+            docs[doc] = plan
+        _write(store, docs)
+        _page(tmp_path, store)
+        states.append(journal.read_bytes())
+    for old in states[:-1]:
+        journal.write_bytes(old)
+        _page(tmp_path, store)
+    journal.write_bytes(states[0])
+    docs["d3"] = [("praise", ["china"], ["pakistan"], "2025-06")]
+    _write(store, docs)
+    _page(tmp_path, store)
+
+
+def test_drawn_is_the_order_networkx_keeps():
+    """Nodes in the order added (an actor without a node row comes when met), each node's targets in
+    the order first met, then the events; a repeated (event, actor, target) keeps its last row."""
+    rows = sorted(
+        [
+            ("e1", "b", "a", "k1"),
+            ("e1", "b", "c", "k1"),
+            ("e2", "a", "b", "k2"),
+            ("e3", "c", "c", "k3"),
+            ("e4", "b", "a", "k4"),
+            ("e4", "b", "a", "k5"),
+            ("e5", "z", "b", "k1"),
+            ("e6", "a", "b", "k1"),
+            ("e6", "b", "c", "k2"),
+        ]
+    )
+    nodes = {"c": {}, "a": {}, "b": {}, "lone": {}}
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(nodes)
+    for row in rows:
+        G.add_edge(row[1], row[2], key=row[0], row=row)
+    edges, keys = explorer._unique(rows)
+    assert len(edges) == len(rows) - 1 and ("e4", "b", "a", "k5") in edges and keys == [r[:3] for r in edges]
+    order, degree, place, pairs = explorer._drawn(nodes, edges)
+    assert order == list(G.nodes)
+    assert degree == {n: d for n, d in G.degree if d}
+    assert [edges[i] for i in place] == [d["row"] for _, _, d in G.edges(data=True)]
+    assert pairs == [(u, v) for u, nbrs in G.adjacency() for v in nbrs]
