@@ -35,7 +35,7 @@ from .progress import Progress
 from .resources import load_event_kinds, load_gazetteer
 from .store import STORE_DIR, OxigraphStore, Store, update_store, write_store
 from .store.oxigraph import Checkpoint, prepare_update, union_size
-from .viz.explorer import PAGE_CACHE, write_explorer
+from .viz.explorer import PAGE_CACHE, preload_page, write_explorer
 
 __all__ = ["BuildSummary", "build", "build_graph", "extract_facts", "push"]
 
@@ -636,6 +636,7 @@ def _prepare(folder: Path, cache: Path, prepared: list[Checkpoint]) -> None:
     load_gazetteer()
     load_event_kinds()
     preload_rows(cache / PROJECTION_CACHE)
+    preload_page(cache / PAGE_CACHE)
     checkpoint = prepare_update(folder)
     if checkpoint is not None:
         prepared.append(checkpoint)

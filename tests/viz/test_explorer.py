@@ -368,3 +368,35 @@ def test_drawn_is_the_order_networkx_keeps():
     assert degree == {n: d for n, d in G.degree if d}
     assert [edges[i] for i in place] == [d["row"] for _, _, d in G.edges(data=True)]
     assert pairs == [(u, v) for u, nbrs in G.adjacency() for v in nbrs]
+
+
+def test_explorer_preloaded_caches_give_the_fresh_page(tmp_path, small):
+    """Caches decoded ahead (as an update decodes them while the pipeline is built) are what the
+    page takes, and it is the fresh page; what was decoded of files changed since is not taken."""
+    import os
+
+    from ipkg.kg import io
+
+    store, docs = tmp_path / "oxigraph", dict(DOCS)
+    del docs["d4"]
+    _write(store, docs)
+    _page(tmp_path, store)
+    page, rows = tmp_path / explorer.PAGE_CACHE, tmp_path / "projection.rows"
+    for change in ("add", "remove"):
+        if change == "add":
+            docs["d4"] = DOCS["d4"]
+        else:
+            del docs["d1"]
+        _write(store, docs)
+        explorer.preload_page(page)
+        rowcache.preload_rows(rows)
+        assert len(io._PRELOADED) == 2
+        _page(tmp_path, store)
+        assert not io._PRELOADED  # both taken
+    key = explorer._fingerprint(0)
+    io.preload(explorer._tag(page, key), [page, explorer._journal(page)], lambda: "held")
+    assert explorer._taken(page, key) == "held"
+    io.preload(explorer._tag(page, key), [page, explorer._journal(page)], lambda: "held")
+    os.utime(page, ns=(1, 1))  # changed since
+    assert explorer._taken(page, key) != "held"
+    io.drop_preloaded()

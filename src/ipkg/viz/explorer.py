@@ -57,7 +57,7 @@ import numpy as np
 
 from ..analysis.metrics import NAME_ATTRS
 from ..analysis.project import _SEP, _actor_nodes, _event_attrs, _Names, _projection_rows, paused_gc
-from ..kg.io import write_atomic
+from ..kg.io import preload, preloaded, write_atomic
 from ..resources import update_with_files
 from ..store import Store
 from .layout import layout_pairs
@@ -77,7 +77,7 @@ from .network import (
     write_html,
 )
 
-__all__ = ["write_explorer", "PAGE_CACHE", "JOURNAL_SHARE"]
+__all__ = ["write_explorer", "preload_page", "PAGE_CACHE", "JOURNAL_SHARE"]
 
 PAGE_CACHE = "explorer.page"
 """The cache file's name in a build's cache folder."""
@@ -153,7 +153,7 @@ def _page(store: Store, rows_cache: str | Path | None, cache: Path | None, physi
     changes: dict[str, Any] = {}
     key = _fingerprint(seed)
     with ThreadPoolExecutor(1) as pool:
-        reading = pool.submit(_read, cache, key) if cache is not None else None  # the file is read outside Python's lock while the rows are
+        reading = pool.submit(_taken, cache, key) if cache is not None else None  # the file is read outside Python's lock while the rows are
         rows = _projection_rows(store, names, rows_cache, changes, skip=("positions",))  # the page shows no states
         cached = reading.result() if reading is not None else None
     if not rows["edges"]:
@@ -438,6 +438,30 @@ def _load(path: Path, magic: bytes, key: str) -> tuple[dict[str, Any], list[Key]
     if len(cut) != 2 * n:
         return None
     return header, keys, cut[0::2], cut[1::2], layout, len(blob)
+
+
+def preload_page(path: Path, seed: int = 0) -> None:
+    """Read and decode the page cache at ``path`` now, for the next :func:`write_explorer` of it
+    (with the same ``seed``) to take if its files are unchanged by then (see
+    :func:`ipkg.kg.io.preload`). At 10^4 documents reading it takes ~0.08 s, which an update of a
+    build spends while the pipeline is built in another process.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> preload_page(Path(tempfile.mkdtemp()) / PAGE_CACHE)  # none yet: nothing kept
+    """
+    key = _fingerprint(seed)
+    preload(_tag(path, key), [path, _journal(path)], lambda: _read(path, key))
+
+
+def _taken(path: Path, key: str) -> _Cache | None:
+    """:func:`_read`, or what :func:`preload_page` read of the same files."""
+    return preloaded(_tag(path, key), [path, _journal(path)], lambda: _read(path, key))  # type: ignore[no-any-return]
+
+
+def _tag(path: Path, key: str) -> str:
+    return f"explorer page {key} {path}"
 
 
 def _read(path: Path, key: str) -> _Cache | None:
