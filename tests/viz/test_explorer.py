@@ -400,3 +400,22 @@ def test_explorer_preloaded_caches_give_the_fresh_page(tmp_path, small):
     os.utime(page, ns=(1, 1))  # changed since
     assert explorer._taken(page, key) != "held"
     io.drop_preloaded()
+
+
+def test_layout_components_are_networkxs():
+    import random
+
+    from ipkg.viz.layout import _components
+
+    rng = random.Random(7)
+    for n in (1, 2, 30, 400):
+        for m in (0, n // 2, 2 * n):
+            edges = np.array([(rng.randrange(n), rng.randrange(n)) for _ in range(m)], dtype=np.int64).reshape(-1, 2)
+            labels = _components(n, edges).tolist()
+            G = nx.Graph()
+            G.add_nodes_from(range(n))
+            G.add_edges_from(edges.tolist())
+            assert sorted(sorted(c) for c in nx.connected_components(G)) == sorted(
+                sorted(i for i in range(n) if labels[i] == label) for label in set(labels)
+            )
+            assert all(labels[i] == min(j for j in range(n) if labels[j] == labels[i]) for i in range(n))

@@ -76,16 +76,42 @@ def layout_pairs(
     >>> len(memo), layout_pairs(["a", "b", "c"], [("a", "b")], memo=memo) == pos
     (2, True)
     """
-    U = nx.Graph()
-    U.add_nodes_from(nodes)
-    U.add_edges_from((u, v) for u, v in pairs if u != v)
-    comps = sorted((sorted(c, key=str) for c in nx.connected_components(U)), key=lambda c: (-len(c), str(c[0])))
+    order: dict[Hashable, int] = {}
+    for n in nodes:
+        order.setdefault(n, len(order))
+    seen: set[tuple[int, int]] = set()
+    for u, v in pairs:
+        if u != v:
+            i, j = order.setdefault(u, len(order)), order.setdefault(v, len(order))
+            seen.add((i, j) if i < j else (j, i))
+    listed = list(order)
+    names = [str(n) for n in listed]
+    edges = np.array(sorted(seen), dtype=np.int64).reshape(-1, 2)
+    labels = _components(len(listed), edges)
+    members: dict[int, list[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(i)
+    comps = sorted((sorted(c, key=names.__getitem__) for c in members.values()), key=lambda c: (-len(c), names[c[0]]))
+    local = np.empty(len(listed), dtype=np.int64)
+    for c in comps:
+        local[c] = np.arange(len(c))
+    # each component's edges as (lower, higher) places in it, sorted: what component_key digests
+    lo, hi = np.minimum(local[edges[:, 0]], local[edges[:, 1]]), np.maximum(local[edges[:, 0]], local[edges[:, 1]])
+    by = labels[edges[:, 0]]
+    sort = np.lexsort((hi, lo, by))
+    by, lo, hi = by[sort], lo[sort], hi[sort]
+    bounds = np.searchsorted(by, labels[[c[0] for c in comps]], side="left"), np.searchsorted(by, labels[[c[0] for c in comps]], side="right")
     placed: list[tuple[list[Hashable], np.ndarray]] = []
     kept: dict[str, np.ndarray] = {}
-    for nodes_ in comps:
-        key = component_key(U, nodes_, seed, pivots) if memo is not None else ""
+    for c, a, b in zip(comps, *bounds):
+        nodes_ = [listed[i] for i in c]
+        comp_pairs = np.column_stack([lo[a:b], hi[a:b]])
+        key = _digest([names[i] for i in c], comp_pairs, seed, pivots) if memo is not None else ""
         xy = memo.get(key) if memo is not None else None
         if xy is None or xy.shape != (len(nodes_), 2):
+            U = nx.Graph()
+            U.add_nodes_from(nodes_)
+            U.add_edges_from((nodes_[x], nodes_[y]) for x, y in comp_pairs.tolist())
             xy = _component_layout(U, nodes_, seed, pivots)
         kept[key] = xy
         placed.append((nodes_, xy))
@@ -93,6 +119,25 @@ def layout_pairs(
         memo.clear()
         memo.update(kept)
     return _pack(placed)
+
+
+def _components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Each of ``n`` nodes' connected component, named by its lowest node, for ``edges`` (pairs of nodes).
+
+    Examples
+    --------
+    >>> _components(5, np.array([[3, 4], [1, 3]])).tolist()
+    [0, 1, 2, 1, 1]
+    """
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        low = labels.copy()
+        np.minimum.at(low, edges[:, 0], labels[edges[:, 1]])
+        np.minimum.at(low, edges[:, 1], labels[edges[:, 0]])
+        low = low[low]
+        if np.array_equal(low, labels):
+            return labels
+        labels = low
 
 
 def component_key(U: nx.Graph, nodes: list[Hashable], seed: int, pivots: int) -> str:
@@ -106,9 +151,13 @@ def component_key(U: nx.Graph, nodes: list[Hashable], seed: int, pivots: int) ->
     """
     index = {n: i for i, n in enumerate(nodes)}
     pairs = sorted((min(index[n], index[m]), max(index[n], index[m])) for n in nodes for m in U[n] if index[n] < index[m])
+    return _digest([str(n) for n in nodes], np.array(pairs, dtype=np.int64), seed, pivots)
+
+
+def _digest(names: list[str], pairs: np.ndarray, seed: int, pivots: int) -> str:
     h = hashlib.sha256(f"{seed} {pivots} {SPRING_MAX_NODES} {_SPACING}\n".encode())
-    h.update(json.dumps([str(n) for n in nodes], ensure_ascii=False).encode("utf-8", "surrogatepass"))
-    h.update(np.array(pairs, dtype=np.int64).tobytes())
+    h.update(json.dumps(names, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    h.update(pairs.astype(np.int64).tobytes())
     return h.hexdigest()
 
 
