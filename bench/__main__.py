@@ -33,7 +33,12 @@ def _child(*args: object) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_size(n: int, runs: int, budget: float, seed: int) -> dict[str, Any]:
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time (the lower of the two middle ones)."""
+    return sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
+
+
+def run_size(n: int, runs: int, budget: float, seed: int, add_runs: int = 3) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ipkg-bench-") as tmp:
         corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
         t = time.perf_counter()
@@ -45,10 +50,21 @@ def run_size(n: int, runs: int, budget: float, seed: int) -> dict[str, Any]:
         print("# adding one document...", file=sys.stderr)
         one = Path(tmp) / "one"
         write_corpus(one, 1, seed=seed + 1, prefix="new")
-        alone = _child("build", one, Path(tmp) / "out-one")
-        shutil.copy(one / "new00000.txt", corpus)
-        added = _child("build", corpus, out)
-    build["add_one"] = {"seconds": added["seconds"], "phases": added["phases"], "alone_seconds": alone["seconds"], "alone_phases": alone["phases"]}
+        # in turn, so that the load of the moment weighs on both alike: the document built alone into
+        # a new folder, then added to the corpus (after the first time, removed and built first)
+        alones, adds = [], []
+        for i in range(add_runs):
+            alones.append(_child("build", one, Path(tmp) / f"out-one-{i}"))
+            if i:
+                (corpus / "new00000.txt").unlink()
+                _child("build", corpus, out)
+            shutil.copy(one / "new00000.txt", corpus)
+            adds.append(_child("build", corpus, out))
+    added, alone = _median_run(adds), _median_run(alones)
+    build["add_one"] = {
+        "seconds": added["seconds"], "phases": added["phases"], "alone_seconds": alone["seconds"], "alone_phases": alone["phases"],
+        "runs": [a["seconds"] for a in adds], "alone_runs": [a["seconds"] for a in alones],
+    }
     build["words"] = words
     build["words_per_s_nlp"] = words / build["phases"]["nlp"] if build["phases"].get("nlp") else None
     build["words_per_s"] = words / build["seconds"]
@@ -114,9 +130,9 @@ def size_table(sizes: list[dict[str, Any]]) -> str:
         ["peak RSS build MiB"] + [f"{x['peak_rss_mb']:,.0f}" for x in b],
         ["peak RSS children MiB"] + [f"{x.get('peak_rss_children_mb', 0):,.0f}" for x in b],
         ["peak RSS queries MiB"] + [f"{s['query']['peak_rss_mb']:,.0f}" for s in sizes],
-        ["add 1 doc s (rebuild)"] + [f"{x['add_one']['seconds']:.1f}" if "add_one" in x else "-" for x in b],
-        ["that doc alone s"] + [f"{x['add_one']['alone_seconds']:.1f}" if "add_one" in x else "-" for x in b],
-        ["add 1 / alone"] + [f"{x['add_one']['seconds'] / x['add_one']['alone_seconds']:.1f}x" if "add_one" in x else "-" for x in b],
+        ["add 1 doc s (rebuild, median)"] + [f"{x['add_one']['seconds']:.2f}" if "add_one" in x else "-" for x in b],
+        ["that doc alone s (median)"] + [f"{x['add_one']['alone_seconds']:.2f}" if "add_one" in x else "-" for x in b],
+        ["add 1 / alone"] + [f"{x['add_one']['seconds'] / x['add_one']['alone_seconds']:.2f}x" if "add_one" in x else "-" for x in b],
     ]
     phases = list(dict.fromkeys(p for x in b for p in x["phases"]))
     rows += [[f"  {p} s"] + [f"{x['phases'].get(p, 0):.2f}" for x in b] for p in phases]
@@ -198,6 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--triples", type=int, default=0, help="also time the queries on a synthetic graph of about this many triples")
     ap.add_argument("--rdflib-triples", type=int, default=100_000, help="size of the graph rdflib is timed on in --triples mode")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per query (after one warm-up); the median is reported")
+    ap.add_argument("--add-runs", type=int, default=3, help="times a new document is built alone and added to each corpus; the medians are reported")
     ap.add_argument("--budget", type=float, default=20.0, help="seconds per query and store: beyond it, the warm-up run alone is reported (marked *)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--compare", type=Path, help="a previous result file: print the deltas")
@@ -212,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         "sizes": [],
     }
     for n in sizes:
-        result["sizes"].append(run_size(n, args.runs, args.budget, args.seed))
+        result["sizes"].append(run_size(n, args.runs, args.budget, args.seed, args.add_runs))
     if args.triples:
         print(f"# synthetic graph of {args.triples:,} triples...", file=sys.stderr)
         result["triples"] = _child("triples", args.triples, min(args.rdflib_triples, args.triples), args.runs, args.budget)

@@ -51,12 +51,14 @@ def test_concurrent_returns_and_raises():
 def test_bench_runs_and_saves_its_table(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
     save = tmp_path / "b.json"
-    r = subprocess.run([sys.executable, "-m", "bench", "--sizes", "4", "--runs", "1", "--save", str(save)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, "-m", "bench", "--sizes", "4", "--runs", "1", "--add-runs", "2", "--save", str(save)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "words/s end to end" in r.stdout and "add 1 / alone" in r.stdout
     size = json.loads(save.read_text())["sizes"][0]
     assert size["documents"] == 4 and size["build"]["words"] > 500
     assert size["build"]["add_one"]["seconds"] > 0 and size["build"]["add_one"]["alone_seconds"] > 0
+    assert len(size["build"]["add_one"]["runs"]) == len(size["build"]["add_one"]["alone_runs"]) == 2
+    assert size["build"]["add_one"]["seconds"] in size["build"]["add_one"]["runs"]
     assert set(size["query"]["queries"]) >= {"events", "actors", "strikes"}
 
 
