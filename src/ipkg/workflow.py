@@ -581,11 +581,12 @@ def build(
         raise
     if rebuild:
         (out / CACHE_DIR / TRIG_INDEX).unlink(missing_ok=True)  # graph.trig written whole, its blocks not taken on trust
-    write_trig = functools.partial(Concurrent, save_quads, quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None)
+    prefixes = Concurrent(trig_prefixes, ns, quads.iris)  # once, for graph.trig and the chunks
+    write_trig = functools.partial(Concurrent, lambda: save_quads(quads, out, ns, out / CACHE_DIR / TRIG_INDEX if cache else None, prefixes.result()))
     # beside Oxigraph's loader, which leaves Python's lock; after a patch, which is mostly the disk's
     # work (at 10^4 documents graph.trig, 84 MB copied and flushed, had the patch wait 0.2 s)
     trig = write_trig() if not prepared else None
-    kept = Concurrent(lambda: chunks.save(trig_prefixes(ns, quads.iris))) if chunks is not None else None
+    kept = Concurrent(lambda: chunks.save(dict(prefixes.result()))) if chunks is not None else None
     resolution = Concurrent(persist) if persist is not None else None
     try:
         if embedded:

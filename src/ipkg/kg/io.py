@@ -211,7 +211,7 @@ def trig_prefixes(namespaces: Mapping[str, str], iris: Iterable[str]) -> dict[st
     return dict(sorted(used.items()))
 
 
-def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str], index: str | Path | None = None) -> Path:
+def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str], index: str | Path | None = None, prefixes: Mapping[str, str] | None = None) -> Path:
     """Write ``quads`` as ``out_dir/graph.trig`` in their order, with those of ``namespaces`` that shorten some IRI; returns the path.
 
     The prefixes come first, in name order; then Oxigraph serialises about 8 MB of graphs at a
@@ -236,6 +236,9 @@ def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]
     index : str or Path, optional
         Where to keep the record of the file for the next write (an index that does not match
         the file, or cannot be read, is ignored).
+    prefixes : mapping of str to str, optional
+        ``trig_prefixes(namespaces, quads.iris)``, if the caller has it (at 10^4 documents it
+        takes ~0.09 s).
 
     Returns
     -------
@@ -257,7 +260,7 @@ def save_quads(quads: NQuads, out_dir: str | Path, namespaces: Mapping[str, str]
     >>> save_quads(nq("a", "c"), out, {"u": "urn:"}, out / "trig.json").read_bytes() == save_quads(nq("a", "c"), out, {"u": "urn:"}).read_bytes()
     True
     """
-    prefixes = trig_prefixes(namespaces, quads.iris)
+    prefixes = dict(prefixes) if prefixes is not None else trig_prefixes(namespaces, quads.iris)
     path = Path(out_dir) / GRAPH_FILE
     if index is None:
         write_atomic(path, _trig_pieces(quads, prefixes))
