@@ -64,6 +64,7 @@ def run_size(n: int, runs: int, budget: float, seed: int, add_runs: int = 3) -> 
     build["add_one"] = {
         "seconds": added["seconds"], "phases": added["phases"], "alone_seconds": alone["seconds"], "alone_phases": alone["phases"],
         "runs": [a["seconds"] for a in adds], "alone_runs": [a["seconds"] for a in alones],
+        "runs_phases": [a["phases"] for a in adds], "alone_runs_phases": [a["phases"] for a in alones],
     }
     build["words"] = words
     build["words_per_s_nlp"] = words / build["phases"]["nlp"] if build["phases"].get("nlp") else None
