@@ -386,16 +386,10 @@ def _encode(data: dict[str, Any]) -> list[bytes]:
 
 def _decode(blob: bytes, key: str) -> dict[str, Any] | None:
     """What :func:`_encode` wrote, or None when it is not a base file of ``key`` or is damaged."""
-    head = _head(blob, _MAGIC, key)
+    head = _base_head(blob, key)
     if head is None:
         return None
     data, end = head
-    if not _documents_map(data.get("graph_docs")) or not _digests_map(data.get("digests")):
-        return None
-    if not isinstance(data.get("id"), str) or not isinstance(data.get("events_are_iris"), bool):
-        return None
-    if not isinstance(data.get("stale"), list) or not set(data["stale"]) <= set(_LAZY):
-        return None
     rows = _unpack(blob, data, end)
     if rows is None:
         return None
@@ -461,17 +455,26 @@ def _open(path: Path, key: str) -> _Cache | None:
         blob = path.read_bytes()
     except OSError:
         return None
-    head = _head(blob, _MAGIC, key)
+    head = _base_head(blob, key)
     if head is None:
         return None
     base, end = head
+    return _Cache(blob, base, end, _read_journal(_journal_path(path), key, base["id"]))
+
+
+def _base_head(blob: bytes, key: str) -> tuple[dict[str, Any], int] | None:
+    """The JSON line of the base file ``blob`` of ``key`` and where it ends, or None when it is not one or is damaged."""
+    head = _head(blob, _MAGIC, key)
+    if head is None:
+        return None
+    base = head[0]
     if not _documents_map(base.get("graph_docs")) or not _digests_map(base.get("digests")):
         return None
     if not isinstance(base.get("id"), str) or not isinstance(base.get("events_are_iris"), bool):
         return None
     if not isinstance(base.get("stale"), list) or not set(base["stale"]) <= set(_LAZY):
         return None
-    return _Cache(blob, base, end, _read_journal(_journal_path(path), key, base["id"]))
+    return head
 
 
 def _read(path: Path, key: str) -> dict[str, Any] | None:
