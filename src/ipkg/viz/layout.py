@@ -100,7 +100,8 @@ def layout_pairs(
     by = labels[edges[:, 0]]
     sort = np.lexsort((hi, lo, by))
     by, lo, hi = by[sort], lo[sort], hi[sort]
-    bounds = np.searchsorted(by, labels[[c[0] for c in comps]], side="left"), np.searchsorted(by, labels[[c[0] for c in comps]], side="right")
+    firsts = labels[[c[0] for c in comps]]
+    bounds = np.searchsorted(by, firsts, side="left"), np.searchsorted(by, firsts, side="right")
     placed: list[tuple[list[Hashable], np.ndarray]] = []
     kept: dict[str, np.ndarray] = {}
     for c, a, b in zip(comps, *bounds):
