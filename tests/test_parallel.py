@@ -106,3 +106,19 @@ def test_pipeline_ahead_not_used_is_ended():
     ahead.close()
     assert time.perf_counter() - started < 5
     assert not ahead._process.is_alive() and ahead._process.exitcode is not None
+
+
+def test_pipeline_ahead_whose_process_died_raises_a_clear_error():
+    import signal
+
+    from ipkg.errors import IpkgError
+    from ipkg.workflow import PipelineAhead
+
+    ahead = PipelineAhead(None, None)
+    try:
+        os.kill(ahead._process.pid, signal.SIGKILL)
+        ahead._process.join()
+        with pytest.raises(IpkgError, match=f"exit code {-signal.SIGKILL}"):
+            ahead.extract(_records()[:1], lambda: None)
+    finally:
+        ahead.close()

@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from .analysis.project import paused_gc
 from .analysis.rowcache import preload_rows
-from .errors import IpkgError, Warnings
+from .errors import Errors, IpkgError, Warnings
 from .facts import DocumentFacts, doc_to_facts, merge_parts, resolve
 from .facts.cache import CACHE_DIR, FactsCache, pipeline_fingerprint
 from .facts.resolve import Resolution
@@ -125,15 +125,22 @@ class PipelineAhead:
     def extract(self, records: list[TextRecord], meanwhile: Callable[[], None]) -> list[DocumentFacts]:
         """The facts of ``records``, made in the other process while this one runs ``meanwhile()``;
         an error there is raised here."""
-        self._conn.send(records)
+        try:
+            self._conn.send(records)
+        except BrokenPipeError:
+            raise self._ended() from None
         meanwhile()
         try:
             ok, value = self._conn.recv()
         except EOFError:
-            raise IpkgError(Errors.E003.format(path="the pipeline's process", reason=f"it ended with exit code {self._process.exitcode}")) from None
+            raise self._ended() from None
         if not ok:
             raise value
         return value
+
+    def _ended(self) -> IpkgError:
+        self._process.join()
+        return IpkgError(Errors.E003.format(path="the pipeline's process", reason=f"it ended with exit code {self._process.exitcode}"))
 
     def close(self) -> None:
         if self._process.is_alive():
