@@ -613,7 +613,7 @@ def build(
         if remote is not None:
             remote.load(quads_to_dataset(quads, new_dataset()))
             summary.pushed_to = getattr(remote, "endpoint", remote.kind)
-        counted = union_size(folder, quads.digests) if embedded and not rebuild else None
+        counted = union_size(folder, key=quads.digests_key) if embedded and not rebuild else None
         summary.triples = counted if counted is not None else view.default_size()
         # the page is made while SHACL runs and graph.trig is written
         cached = cache and embedded

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import ACTOR_BASE, plan_doc, write_plans
 from ipkg.analysis import graph_to_actor_network, project, rowcache
+from ipkg.store.oxigraph import store_digests
 
 VISIT = ("visit", ["iran"], ["pakistan"], "2025-08-02")
 DOCS = {
@@ -364,7 +365,7 @@ def test_rowcache_damaged_journal_leaves_the_base(tmp_path, monkeypatch, bound, 
     bound.clear()
     assert _rows(folder, cache) == _rows(folder)
     assert ("edges-of-event", True) in bound  # from the base, two steps behind, brought up to date
-    assert rowcache._read(cache, key)["digests"] == rowcache._digests(OxigraphStore(folder, read_only=True))
+    assert rowcache._read(cache, key)["digests"] == store_digests(folder)
 
 
 def test_rowcache_journal_of_another_base_is_not_used(tmp_path, monkeypatch):

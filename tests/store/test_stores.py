@@ -299,3 +299,34 @@ def test_stores_update_store_patches_a_prepared_checkpoint_only_of_the_live_stor
     fresh = write_store([NQuads.from_quads(target)], tmp_path / "fresh")
     assert _contents(folder) == _contents(fresh)
     assert [p.name for p in tmp_path.glob(".oxigraph-*")] == [folder.resolve().parent.name]  # nothing left beside the live store
+
+
+def test_stores_digests_are_read_again_when_the_file_is_another(tmp_path):
+    """The digests beside a store are remembered between reads, as the file they were read from:
+    a file written over, or the link moved to another store, is read again."""
+    import json
+    import os
+
+    import pyoxigraph as ox
+
+    from ipkg.kg.quads import NQuads
+    from ipkg.store.oxigraph import DIGESTS, digests_key, store_digests, store_digests_keyed, update_store
+
+    folder = tmp_path / "oxigraph"
+    q = lambda s, g: ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode(g))  # noqa: E731
+    first = NQuads.from_quads([q(f"urn:s{i}", f"urn:g{i}") for i in range(3)])
+    update_store(first, folder)
+    assert store_digests_keyed(folder) == (first.digests, first.digests_key)
+    got = store_digests(folder)
+    got.clear()  # a copy: the remembered digests are not the caller's to change
+    assert store_digests(folder) == first.digests
+    second = NQuads.from_quads([q(f"urn:s{i}", f"urn:g{i}") for i in range(2, 6)])
+    update_store(second, folder)  # the link now points at another store
+    assert store_digests_keyed(folder) == (second.digests, second.digests_key)
+    path = folder.resolve().parent / DIGESTS
+    edited = {**second.digests, "<urn:x>": "00"}
+    path.write_text(json.dumps(edited), encoding="utf-8")  # written over in place
+    os.utime(path, ns=(1, 1))
+    assert store_digests_keyed(folder) == (edited, digests_key(edited))
+    path.write_text("[", encoding="utf-8")
+    assert store_digests(folder) is None and store_digests_keyed(folder) is None

@@ -68,7 +68,7 @@ from ..kg.io import preload, preloaded, write_atomic
 from ..resources import update_with_files
 from ..kg.mint import ACTORS_GRAPH
 from ..store import OxigraphStore
-from ..store.oxigraph import digests_key, store_changes, store_digests
+from ..store.oxigraph import digests_key, store_changes, store_digests_keyed
 
 if TYPE_CHECKING:
     from .project import _Names
@@ -153,12 +153,12 @@ def cached_rows(store: OxigraphStore, path: Path, select: Select, names: _Names,
     >>> cached_rows(OxigraphStore(), Path("rows.cache"), lambda name, **b: [], None) is None  # no digests
     True
     """
-    digests = _digests(store)
-    if digests is None:
+    stored = store_digests_keyed(store.path) if store.path is not None else None
+    if stored is None:
         return None
+    digests, after = stored
     named, iri = names.named, names.iri
     key = _fingerprint(names)
-    after = digests_key(digests)
     skipped = set(skip) & set(_LAZY)
     cache = preloaded(_tag(path, key), [path, _journal_path(path)], lambda: _open(path, key))
     plan: dict[str, set[str] | None] = {}
@@ -227,11 +227,6 @@ def preload_rows(path: Path) -> None:
 
 def _tag(path: Path, key: str) -> str:
     return f"projection rows {key} {path}"
-
-
-def _digests(store: OxigraphStore) -> dict[str, str] | None:
-    """The digest of each named graph, as :func:`ipkg.store.update_store` wrote them beside the store."""
-    return store_digests(store.path) if store.path is not None else None
 
 
 def _token(key: str, digests: str) -> str:

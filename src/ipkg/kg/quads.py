@@ -57,6 +57,8 @@ class NQuads:
         self.graphs: dict[str, bytes | memoryview] = {g: lines[g] if isinstance(lines[g], (bytes, memoryview)) else sorted_chunk(lines[g]) for g in sorted(lines)}  # type: ignore[arg-type,misc]
         self.iris = frozenset(iris)
         self._digests: dict[str, str] = {g: d for g, d in (digests or {}).items() if g in self.graphs}
+        self._all: dict[str, str] | None = None
+        self._key: str | None = None
 
     def digest(self, name: str) -> str:
         """The SHA-256 (hex) of graph ``name``'s chunk: computed once, or given to the constructor
@@ -74,8 +76,19 @@ class NQuads:
 
     @property
     def digests(self) -> dict[str, str]:
-        """:meth:`digest` of every graph, in the graphs' order."""
-        return {name: self.digest(name) for name in self.graphs}
+        """:meth:`digest` of every graph, in the graphs' order (a new dict each time, computed once)."""
+        if self._all is None:
+            self._all = {name: self.digest(name) for name in self.graphs}
+        return dict(self._all)
+
+    @property
+    def digests_key(self) -> str:
+        """One SHA-256 (hex) of :attr:`digests` (see :func:`ipkg.store.oxigraph.digests_key`), computed once."""
+        if self._key is None:
+            from ..store.oxigraph import digests_key
+
+            self._key = digests_key(self.digests)
+        return self._key
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad]) -> NQuads:

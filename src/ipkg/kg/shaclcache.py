@@ -100,11 +100,11 @@ def cached_validate(store: OxigraphStore, path: str | Path | None, shapes: Graph
     >>> result.violations, result.revalidated
     (3, 7)
     """
-    from ..store.oxigraph import digests_key, store_changes, store_digests
+    from ..store.oxigraph import store_changes, store_digests_keyed
 
     sg = _shapes_graph(shapes)
-    digests = store_digests(store.path) if path is not None and store.path is not None else None
-    if digests is None:
+    stored = store_digests_keyed(store.path) if path is not None and store.path is not None else None
+    if stored is None:
         return validate(store, shapes=sg)
     try:
         checks = compile_shapes(sg)
@@ -112,7 +112,7 @@ def cached_validate(store: OxigraphStore, path: str | Path | None, shapes: Graph
         return validate(store, shapes=sg)
     labels = _shape_labels(sg)
     described = [_describe(check, sg, labels) for check in checks]
-    key, now = _fingerprint(checks, described), digests_key(digests)
+    key, now = _fingerprint(checks, described), stored[1]
     path = Path(cast("str | Path", path))
     old = _read(path, key, len(checks))
     rows: list[Row] | None = None
