@@ -151,3 +151,33 @@ def test_chunks_witnesses_are_terms_not_text_in_literals():
     assert chunk_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"}, chunk) == ()
     moved = chunk + b'<urn:b> <urn:p> <https://w3id.org/ipkg/id/actor/y> <urn:g> .\n'
     assert chunk_witnesses({"actor": "https://w3id.org/ipkg/id/actor/"}, moved) == ("https://w3id.org/ipkg/id/actor/y",)
+
+
+def test_chunks_taken_keep_their_witnesses_through_appends_and_rewrites(tmp_path):
+    """Chunks taken many at a time (as an update takes the unchanged documents' graphs) come back
+    with the witnesses get() gives, after a save that appends to the pack and after one that writes it anew."""
+    prefixes = {"a": "urn:a/", "b": "urn:b/"}
+    text = lambda i: f"<urn:a/s{i}> <urn:b/p> <urn:a/o{i % 3}> <urn:g{i}> .\n".encode()  # noqa: E731
+    chunks = GraphChunks(tmp_path, "f")
+    for i in range(6):
+        chunks.put(f"<urn:g{i}>", "s", text(i), str(i))
+    chunks.save(prefixes)
+    want = {i: GraphChunks(tmp_path, "f").get(f"<urn:g{i}>", "s").witnesses for i in range(6)}
+    assert all(want.values())
+    chunks = GraphChunks(tmp_path, "f")
+    taken, witnesses = chunks.take({f"<urn:g{i}>": "s" for i in range(5)})
+    assert [bytes(taken[f"<urn:g{i}>"].data) for i in range(5)] == [text(i) for i in range(5)]
+    assert witnesses == {iri for i in range(5) for iri in want[i]}
+    chunks.put("<urn:g9>", "s", text(9), "9")
+    chunks.save(prefixes)  # appended: the old numbering of witnesses kept
+    again = GraphChunks(tmp_path, "f")
+    assert {i: again.get(f"<urn:g{i}>", "s").witnesses for i in range(5)} == {i: want[i] for i in range(5)}
+    assert again.get("<urn:g5>", "s") is None and again.get("<urn:g9>", "s").data == text(9)
+    again.save(prefixes)
+    chunks = GraphChunks(tmp_path, "f")
+    chunks.take({"<urn:g0>": "s"})
+    chunks.save(prefixes)  # most bytes dead: written anew, with a numbering of its own
+    last = GraphChunks(tmp_path, "f")
+    assert last.get("<urn:g0>", "s").witnesses == want[0] and last._iris == list(want[0])
+    with pytest.raises(KeyError):
+        last.take({"<urn:g0>": "s", "<urn:g1>": "s"})

@@ -16,7 +16,7 @@ from ..facts.model import DocumentFacts, Evidence, FigureFact, PositionFact, Quo
 from ..facts.resolve import Resolved, ResolvedActor, ResolvedEvent
 from ..resources import load_event_kinds, ontology_dir
 from .chunks import Chunk, GraphChunks
-from .mint import ACTORS_GRAPH, ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, node_iri
+from .mint import ACTORS_GRAPH, ONTOLOGY_GRAPH, date_literal, document_iri, evidence_iri, graph_iri, graph_text, node_iri
 from .namespace import IPKG, IPKGID
 from .quads import NQuads, _Memo, quads_to_dataset, rdflib_to_ox, sorted_chunk
 
@@ -272,13 +272,14 @@ def facts_to_nquads(
             chunks.put(g, signature, out.chunks[g], digests.setdefault(g, hashlib.sha256(out.chunks[g]).hexdigest()))  # type: ignore[union-attr]
             if signatures is not None:
                 signatures[d.doc_id] = signature
-    for doc_id, signature in (kept or {}).items():
-        iri = str(graph_iri(doc_id))
-        hit = chunks.get(f"<{iri}>", signature) if chunks is not None else None
-        if hit is None:
-            raise KeyError(f"no graph kept for {doc_id!r} under its signature")
-        reused[f"<{iri}>"] = hit
-        out.iris.add(iri)
+    if kept:
+        if chunks is None:
+            raise KeyError("no graphs kept")
+        iris = {doc_id: graph_text(doc_id) for doc_id in kept}
+        taken, witnesses = chunks.take({f"<{iris[doc_id]}>": signature for doc_id, signature in kept.items()})
+        reused.update(taken)
+        out.iris.update(iris.values())
+        out.iris.update(witnesses)
     for name, hit in reused.items():
         out.chunks[name] = hit.data
         digests[name] = hit.digest

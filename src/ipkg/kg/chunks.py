@@ -166,6 +166,54 @@ class GraphChunks:
         self.reused += 1
         return Chunk(self._view[start : start + length], str(digest), iris)  # not copied: most are never read
 
+    def _named(self, witnesses: list[str] | tuple[int, ...]) -> list[str]:
+        return [str(self._iris[i]) for i in witnesses] if isinstance(witnesses, tuple) else witnesses
+
+    def take(self, wanted: Mapping[str, str]) -> tuple[dict[str, Chunk], set[str]]:
+        """The chunks of many graphs (graph -> signature) as :meth:`get` gives them, but their
+        witnesses pooled: (graph -> chunk with no witnesses of its own, the witnesses of all).
+        At 10^4 graphs, half the time of as many :meth:`get`.
+
+        Raises
+        ------
+        KeyError
+            With the name of a graph that has no chunk under its signature.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> chunks = GraphChunks(folder, "f")
+        >>> chunks.put("<urn:g>", "s1", b"<urn:s> <urn:p> <urn:o> <urn:g> .\\n", "d")
+        >>> chunks.save({"urn": "urn:"})
+        >>> taken, witnesses = GraphChunks(folder, "f").take({"<urn:g>": "s1"})
+        >>> bytes(taken["<urn:g>"].data), witnesses
+        (b'<urn:s> <urn:p> <urn:o> <urn:g> .\\n', {'urn:s'})
+        >>> GraphChunks(folder, "f").take({"<urn:g>": "s2"})
+        Traceback (most recent call last):
+        ...
+        KeyError: '<urn:g>'
+        """
+        taken: dict[str, Chunk] = {}
+        indices: set[int] = set()
+        old, new, size, view = self._old, self._new, self._size, getattr(self, "_view", None)
+        for graph, signature in wanted.items():
+            entry = old.get(graph)
+            if view is None or not isinstance(entry, list) or len(entry) != 5 or entry[0] != signature:
+                raise KeyError(graph)
+            _, start, length, digest, witnesses = entry
+            if not (isinstance(start, int) and isinstance(length, int) and 0 <= start and start + length <= size and isinstance(witnesses, list)):
+                raise KeyError(graph)
+            indices.update(witnesses)
+            new[graph] = [*entry[:4], tuple(witnesses)]  # the old numbering, which save() keeps
+            taken[graph] = Chunk(view[start : start + length], str(digest), ())
+        try:
+            iris = {str(self._iris[i]) for i in indices}
+        except (TypeError, IndexError):
+            raise KeyError(next(iter(wanted))) from None
+        self.reused += len(taken)
+        return taken, iris
+
     def put(self, graph: str, signature: str, data: bytes, digest: str) -> None:
         """Keep chunk ``data`` (of SHA-256 ``digest``) as ``graph``'s under ``signature`` (written by :meth:`save`)."""
         self._new[graph] = [signature, -1 - len(self._added), len(data), digest, None]
@@ -212,8 +260,13 @@ class GraphChunks:
                 for entry in self._new.values():
                     if int(entry[1]) < 0:  # type: ignore[call-overload]
                         entry[1] = starts[-1 - int(entry[1])]  # type: ignore[call-overload]
-            number: dict[str, int] = {}
-            graphs = {g: [*e[:4], [number.setdefault(iri, len(number)) for iri in e[4]]] for g, e in self._new.items()}  # type: ignore[union-attr]
+            # witnesses are IRIs, or (a tuple) numbers of the old index's: a pack appended to keeps
+            # that numbering, a pack written anew gets one of its own
+            number: dict[str, int] = {} if fresh else {iri: i for i, iri in enumerate(self._iris)}
+            graphs = {
+                g: [*e[:4], list(e[4]) if isinstance(e[4], tuple) and not fresh else [number.setdefault(iri, len(number)) for iri in self._named(e[4])]]  # type: ignore[arg-type]
+                for g, e in self._new.items()
+            }
             index = {"format": FORMAT, "fingerprint": self.fingerprint, "size": size, "iris": list(number), "graphs": graphs}
             write_atomic(self.folder / INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"), durable=False)
         except OSError:
