@@ -194,3 +194,30 @@ def test_browser_evil_labels_render_as_text(browser, tmp_path):
     assert js(drv, "return document.querySelectorAll('img').length + document.querySelectorAll('script').length") == 2  # our two
     assert [o.text for o in drv.find_elements("css selector", "#filter-document option")][1].startswith("<img src=x")
     assert [e for e in drv.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_browser_edge_titles_made_by_the_page_are_those_of_the_network(seed_page, seed_build, seed_actor_network, tmp_path):
+    """The page leaves the edges' titles out of its data and makes them in the browser: they are
+    the ones actor_network_to_pyvis gives, for the seeds and for edges of every shape."""
+    import networkx as nx
+
+    drv, _, _ = seed_page
+    drv.get(page_url(seed_build[1] / "graph.html"))  # an earlier test may have left another page
+    wait_ready(drv)
+    seeds = actor_network_to_pyvis(seed_actor_network)
+    got = js(drv, "return ipkgExplorer.edges.get().map(function (e) { return [e.from, e.to, e.event, e.title]; })")
+    assert sorted(map(tuple, got)) == sorted((e["from"], e["to"], e["event"], e["title"]) for e in seeds.edges)
+    assert len(got) == len(seeds.edges) > 10
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", kind="threaten", quad="Verbal Conflict", goldstein=-4.4, date="2024-05-01", sentences=[f"s{i}" for i in range(5)], documents=["d1", "d2"])
+    G.add_edge("b", "a", kind="praise", quad="Verbal Cooperation", goldstein=10, sentences=["only"], documents=[])
+    G.add_edge("a", "c", kind="other", goldstein=0.1 + 0.2)
+    G.add_edge("c", "b", kind="visit", quad="Verbal Cooperation", goldstein=None, date="1979")
+    net = actor_network_to_pyvis(G)
+    page = write_html(net, tmp_path / "shapes.html")
+    assert '"title"' not in page.read_text(encoding="utf-8").split("var EDGES = ", 1)[1].split(";", 1)[0]
+    drv.get(page_url(page))
+    wait_ready(drv)
+    titles = dict(js(drv, "return ipkgExplorer.edges.get().map(function (e) { return [e.id, e.title]; })"))
+    assert titles == {e["id"]: e["title"] for e in net.edges}
+    assert "(+2 more: click the edge)" in titles["e0"] and "(Goldstein -4.4)" in titles["e0"]

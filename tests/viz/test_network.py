@@ -48,7 +48,7 @@ def test_network_labels_and_sentences_are_escaped(tmp_path):
     assert "&lt;b&gt;doc&lt;/b&gt;" in page  # the document menu, autoescaped
     data = page_data(page)
     assert data["nodes"][0]["label"] == EVIL_LABEL  # the text itself survives, to be shown as text
-    assert EVIL_SENTENCE in data["edges"][0]["title"]
+    assert data["edges"][0]["sentences"] == [EVIL_SENTENCE] and "title" not in data["edges"][0]  # the page makes the tooltip
 
 
 def test_network_tooltip_has_date_type_evidence_and_documents():

@@ -80,8 +80,12 @@ class ExplorerNetwork(Network):
         self.explorer: dict[str, Any] = {}
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
-        """Render the page (``name``, ``local`` and ``notebook`` are pyvis's and ignored)."""
-        self.html = self.render_page(htmlsafe_json(self.nodes), htmlsafe_json(self.edges))
+        """Render the page (``name``, ``local`` and ``notebook`` are pyvis's and ignored).
+
+        An edge's title is left out of the page where the page makes the same one from the edge's
+        other fields (:func:`_edge_title`): evidence sentences are not written twice."""
+        edges = [{k: v for k, v in e.items() if k != "title"} if e.get("title") == _edge_title(_kind_label(str(e.get("kind") or ""), str(e.get("cameo") or "")), e) else e for e in self.edges]
+        self.html = self.render_page(htmlsafe_json(self.nodes), htmlsafe_json(edges))
         return self.html
 
     def render_page(self, nodes_json: str, edges_json: str) -> str:
@@ -101,6 +105,7 @@ class ExplorerNetwork(Network):
             heading=self.heading,
             vis_css=_inline(env, "lib/vis-9.1.2/vis-network.css"),
             vis_js=_inline(env, "lib/vis-9.1.2/vis-network.min.js"),
+            max_sentences=_MAX_SENTENCES,
             document_options=Markup("".join(f'\n      <option value="{e}">{e} · {n}</option>' for e, n in ((_escape(str(d)), int(n)) for d, n in documents))),
             **explorer,
         )
@@ -280,6 +285,7 @@ def _to_pyvis(
     parallel: defaultdict[frozenset[str], int] = defaultdict(int)
     for i, (u, v, data) in enumerate(G.edges(data=True)):
         edge = {"id": f"e{i}", **_edge_entry(u, v, data, cameo)}
+        edge["title"] = _edge_title(_kind_label(edge["kind"], edge["cameo"]), edge)
         kinds[edge["kind"]] += 1
         quads[edge["quad"]] += 1
         documents.update(edge["documents"])
@@ -310,14 +316,14 @@ def _node_entry(n: Any, data: Mapping[str, Any], degree: int, score: float, top:
 
 
 def _edge_entry(u: Any, v: Any, data: Mapping[str, Any], cameo: Mapping[str, str]) -> dict[str, Any]:
-    """An edge of the page (pyvis's dict) but its ``id`` and what physics adds."""
+    """An edge of the page (pyvis's dict) but its ``id``, what physics adds and its ``title``
+    (:func:`_edge_title` of the entry, which the page makes from the entry itself)."""
     kind = str(data.get("kind") or "")
     code = str(data.get("cameo") or cameo.get(kind, ""))
     return {
         "from": str(u),
         "to": str(v),
         "arrows": "to",
-        "title": _edge_title(_kind_label(kind, code), data),
         "color": QUAD_COLORS.get(str(data.get("quad") or ""), OTHER_COLOR),
         "kind": kind,
         "cameo": code,
