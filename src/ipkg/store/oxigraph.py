@@ -346,7 +346,8 @@ def union_size(folder: str | Path, digests: Mapping[str, str] | None = None, *, 
     (2, 2, None)
     """
     if key is None:
-        key = digests_key(digests) if digests is not None else (store_digests_keyed(folder) or ({}, digests_key({})))[1]
+        stored = store_digests_keyed(folder) if digests is None else None
+        key = stored[1] if stored is not None else digests_key(digests or {})
     return _union_size(folder, key)
 
 
@@ -572,7 +573,8 @@ def update_store(quads: NQuads, folder: str | Path, checkpoint: Checkpoint | Non
     folder = Path(folder)
     digests = quads.digests
     live = folder.resolve() if folder.is_symlink() else None
-    before, start = store_digests_keyed(folder) or (None, None) if live is not None else (None, None)
+    stored = store_digests_keyed(folder) if live is not None else None
+    before, start = stored if stored is not None else (None, None)
     changed = sorted(n for n in {*digests, *(before or {})} if digests.get(n) != (before or {}).get(n))
     if checkpoint is not None and (not changed or checkpoint.live != live or checkpoint.folder != Path(os.path.abspath(folder))):
         checkpoint.discard()
