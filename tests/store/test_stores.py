@@ -164,8 +164,9 @@ def _edit(quads, how):
     elif how == "graph removed":
         del after[d]
     elif how == "triple moved between graphs":
-        moved = after[d][-1]
-        after[d] = after[d][:-1]
+        # one that e does not state already (the order of the quads follows the hash seed)
+        moved = next(q for q in sorted(after[d], key=str, reverse=True) if q.triple not in {x.triple for x in after[e]})
+        after[d] = [q for q in after[d] if q != moved]
         after[e] = after[e] + [ox.Quad(moved.subject, moved.predicate, moved.object, e)]
     elif how == "graph added":
         after[ox.NamedNode("urn:new")] = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("urn:new")) for q in after[d][:5]] + [
