@@ -164,7 +164,7 @@ def _edit(quads, how):
     elif how == "graph removed":
         del after[d]
     elif how == "triple moved between graphs":
-        # one that e does not state already (the order of the quads follows the hash seed)
+        # one that e does not state already (which quad of d comes last is not fixed)
         moved = next(q for q in sorted(after[d], key=str, reverse=True) if q.triple not in {x.triple for x in after[e]})
         after[d] = [q for q in after[d] if q != moved]
         after[e] = after[e] + [ox.Quad(moved.subject, moved.predicate, moved.object, e)]
