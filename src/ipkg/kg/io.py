@@ -18,7 +18,7 @@ from .quads import NQuads, dataset_quads
 
 __all__ = [
     "GRAPH_FILE", "FileRange", "save_graph", "load_graph", "trig_prefixes", "prefixer", "save_quads", "write_atomic", "current_umask",
-    "preload", "preloaded", "drop_preloaded",
+    "preload", "preloaded", "drop_preloaded", "file_identity",
 ]
 
 GRAPH_FILE = "graph.trig"
@@ -38,16 +38,31 @@ class FileRange(NamedTuple):
 _PRELOADED: dict[str, tuple[tuple[tuple[int, ...] | None, ...], Any]] = {}
 
 
+def file_identity(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file from an edited or replaced one: its device, inode, size, mtime and ctime
+    (the change time moves on any write, rename, link or chmod).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "f"
+    >>> _ = path.write_bytes(b"a")
+    >>> before = file_identity(path.stat())
+    >>> _ = path.write_bytes(b"ab")
+    >>> file_identity(path.stat()) == before
+    False
+    """
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def _identities(paths: Sequence[Path]) -> tuple[tuple[int, ...] | None, ...]:
-    """Each file's device, inode, size, mtime and ctime; None for a file that is not there."""
+    """Each file's :func:`file_identity`; None for a file that is not there."""
     out: list[tuple[int, ...] | None] = []
     for path in paths:
         try:
-            st = os.stat(path)
+            out.append(file_identity(os.stat(path)))
         except FileNotFoundError:
             out.append(None)
-            continue
-        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
     return tuple(out)
 
 

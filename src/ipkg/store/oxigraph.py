@@ -452,11 +452,13 @@ _RECORDS: dict[str, tuple[tuple[int, ...], dict[str, str], str]] = {}
 
 
 def _digests_record(folder: str | Path) -> tuple[dict[str, str], str] | None:
+    from ..kg.io import file_identity
+
     path = Path(folder).resolve().parent / DIGESTS
     try:
         st = path.stat()
         seen = _RECORDS.get(str(path))
-        if seen is not None and seen[0] == _file_identity(st):
+        if seen is not None and seen[0] == file_identity(st):
             return seen[1], seen[2]
         digests = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -465,20 +467,18 @@ def _digests_record(folder: str | Path) -> tuple[dict[str, str], str] | None:
         return None
     key = digests_key(digests)
     _RECORDS.clear()
-    _RECORDS[str(path)] = (_file_identity(st), digests, key)
+    _RECORDS[str(path)] = (file_identity(st), digests, key)
     return digests, key
 
 
 def _write_digests(path: Path, digests: Mapping[str, str], key: str) -> None:
     """Write ``digests`` (of :func:`digests_key` ``key``) to ``path``, and remember them as its content."""
+    from ..kg.io import file_identity
+
     ordered = dict(sorted(digests.items()))
     path.write_text(json.dumps(ordered) + "\n", encoding="utf-8")  # one line: Python's C encoder
     _RECORDS.clear()
-    _RECORDS[str(path.resolve())] = (_file_identity(path.stat()), ordered, key)
-
-
-def _file_identity(st: os.stat_result) -> tuple[int, ...]:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    _RECORDS[str(path.resolve())] = (file_identity(path.stat()), ordered, key)
 
 
 @dataclass
