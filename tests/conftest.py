@@ -114,6 +114,15 @@ def plan_doc(doc_id, plan, sentence="{doc_id} says {kind} {i}."):
     return DocumentFacts(doc_id, f"{doc_id}.txt", title=doc_id, actors=[ref(a) for a in actors], events=events)
 
 
+def change_plans(docs, changes):
+    """Apply ``changes`` to ``docs`` (both id -> plan, see :func:`plan_doc`): a plan of None removes the document."""
+    for doc_id, plan in changes.items():
+        if plan is None:
+            del docs[doc_id]
+        else:
+            docs[doc_id] = plan
+
+
 def write_plans(folder, docs, sentence="{doc_id} says {kind} {i}."):
     """Patch the store in ``folder`` to hold the documents ``docs`` (id -> plan, see :func:`plan_doc`)."""
     from ipkg.facts import resolve

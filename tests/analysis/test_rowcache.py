@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ACTOR_BASE, plan_doc, write_plans
+from conftest import ACTOR_BASE, change_plans, plan_doc, write_plans
 from ipkg.analysis import graph_to_actor_network, project, rowcache
 from ipkg.store.oxigraph import store_digests
 
@@ -267,11 +267,7 @@ def _steps(folder):
     """The stores of :data:`STEPS`, one after the other (each step's changes on the documents so far)."""
     docs = dict(DOCS)
     for changes, actors in STEPS:
-        for d, plan in changes.items():
-            if plan is None:
-                del docs[d]
-            else:
-                docs[d] = plan
+        change_plans(docs, changes)
         _write_named(folder, docs, actors)
         yield
 

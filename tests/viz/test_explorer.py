@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conftest import write_plans
+from conftest import change_plans, write_plans
 from ipkg.analysis import graph_to_actor_network, rowcache
 from ipkg.store import OxigraphStore
 from ipkg.viz import actor_network_to_pyvis, write_html
@@ -244,10 +244,7 @@ def test_explorer_journal_gives_the_fresh_page_step_after_step(tmp_path, small, 
     journal = cache.with_name(cache.name + ".journal")
     base = cache.read_bytes()
     for doc, plan in STEPS:
-        if plan is None:
-            del docs[doc]
-        else:
-            docs[doc] = plan
+        change_plans(docs, {doc: plan})
         _write(store, docs)
         _page(tmp_path, store)
         assert journal.exists() is (share == 1)
@@ -324,10 +321,7 @@ def test_explorer_journal_and_base_of_different_rows(tmp_path, small, monkeypatc
     journal = cache.with_name(cache.name + ".journal")
     states = []
     for doc, plan in STEPS[:3]:
-        if plan is None:
-            del docs[doc]
-        else:
-            docs[doc] = plan
+        change_plans(docs, {doc: plan})
         _write(store, docs)
         _page(tmp_path, store)
         states.append(journal.read_bytes())
