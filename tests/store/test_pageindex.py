@@ -47,6 +47,7 @@ def _same_pages(store, pages, names=INDEXED):
     plain = _NoIndex(store)
     for name in names:
         full = run_query(plain, name).rows
+        assert run_query(store, name).rows == full, name
         for limit, offset in pages(len(full)):
             with_index = run_query(store, name, limit=limit, offset=offset)
             without = run_query(plain, name, limit=limit, offset=offset)
@@ -77,6 +78,10 @@ def test_pageindex_every_indexed_query_has_rows_on_the_seeds(seed_quads):
     store.refresh_index()
     lists = {str(q.subject) for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(pageindex.NS + "node"), None, pageindex.GRAPH)}
     assert {"<https://w3id.org/ipkg/index#events>", "<https://w3id.org/ipkg/index#actors>", "<https://w3id.org/ipkg/index#category-visit>"} <= lists
+    kept = {q.subject: q.object.value for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(pageindex.NS + "evidence"), None, pageindex.GRAPH)}
+    figures = {r["figure"]: r["evidence"] for r in run_query(_NoIndex(store), "figures").rows}
+    assert len(kept) == len(figures) > 5  # every figure's evidence is kept
+    assert sorted(kept.values()) == sorted(figures.values())
 
 
 def test_pageindex_pages_on_the_seeds(seed_quads, seed_graph):
@@ -214,10 +219,10 @@ def test_pageindex_focused_definitions_give_the_rows_of_the_full_ones(seed_quads
             quads.append(q)
     store = _store(quads, index=False).oxigraph
     full = pageindex._rows(store)
-    every = {k for members in full.values() for k in members} | {q.subject for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    every = {k for members in full.nodes.values() for k in members} | {q.subject for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     keys = set(rng.sample(sorted(every, key=str), min(len(every), 40 + 20 * seed)))
-    expected = {node: members & keys for node, members in full.items() if members & keys}
-    assert expected
+    expected = full.of(keys)
+    assert expected.nodes
     assert pageindex._focused_rows(store, keys) == expected
     assert pageindex._copied_rows(store, keys) == expected
 

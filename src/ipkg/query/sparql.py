@@ -11,8 +11,9 @@ ties broken by the key, and keeps one page of them (``LIMIT $limit OFFSET $offse
 ``$offset`` and ``$end``, their sum, are the only text put into a query, and only as validated
 whole numbers), so that only those rows are computed. Lines that start with ``#index`` do the same
 from a store's page index (:mod:`ipkg.store.pageindex`): they are switched on instead of the
-``#page`` lines when the store has one. Other queries, queries run with bindings and queries run
-by rdflib (faster whole than paged) are cut after they ran.
+``#page`` lines when the store has one, and lines that end with ``#noindex`` are switched off,
+for ``#index`` lines that read from the index what they would compute. Other queries, queries run
+with bindings and queries run by rdflib (faster whole than paged) are cut after they ran.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ QUERY_DIR = Path(__file__).with_name("queries")
 
 #: Rows ``ipkg query`` shows unless asked for more.
 DEFAULT_LIMIT = 100
+#: A page of every row (more than any store holds).
+_ALL = 10**15
 
 _PAGE_LINE = re.compile(r"^([ \t]*)#page(?: |$)")
 _INDEX_LINE = re.compile(r"^([ \t]*)#index(?: |$)")
+_NOINDEX_LINE = re.compile(r"^([ \t]*)(.*[ \t]#noindex[ \t]*)$")
 
 
 def list_queries() -> dict[str, str]:
@@ -101,8 +105,9 @@ def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
 def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -> str | None:
     r"""``text`` with its page lines switched on, keeping ``limit`` rows after ``offset``.
 
-    With ``index``, its ``#index`` lines are switched on instead, if it has any: they read the page
-    index (:mod:`ipkg.store.pageindex`), which only a store that has one may be given.
+    With ``index``, its ``#index`` lines are switched on instead, if it has any, and its lines that
+    end with ``#noindex`` switched off: they read the page index (:mod:`ipkg.store.pageindex`),
+    which only a store that has one may be given.
 
     Returns
     -------
@@ -125,16 +130,24 @@ def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -
     }
     >>> page_query("SELECT ?s { ?s ?p ?o }", 10) is None
     True
-    >>> text = "SELECT ?s {\n  #page ?s ?p ?o\n  #index ?s ?p ?o . ?o ?q ?r LIMIT $end\n}"
+    >>> text = "SELECT ?s {\n  #page ?s ?p ?o\n  #index ?s ?p ?o . ?o ?q ?r LIMIT $end\n  ?s ?p ?x  #noindex\n}"
     >>> print(page_query(text, 10, 20, index=True))
     SELECT ?s {
       #page ?s ?p ?o
       ?s ?p ?o . ?o ?q ?r LIMIT 30
+      # ?s ?p ?x  #noindex
+    }
+    >>> print(page_query(text, 10, 20))
+    SELECT ?s {
+      ?s ?p ?o
+      #index ?s ?p ?o . ?o ?q ?r LIMIT $end
+      ?s ?p ?x  #noindex
     }
     """
     limit, offset = _count(limit, "limit"), _count(offset, "offset")
     lines = text.split("\n")
-    marker = _INDEX_LINE if index and any(_INDEX_LINE.match(line) for line in lines) else _PAGE_LINE
+    indexed = index and any(_INDEX_LINE.match(line) for line in lines)
+    marker = _INDEX_LINE if indexed else _PAGE_LINE
     found = False
     for i, line in enumerate(lines):
         m = marker.match(line)
@@ -142,7 +155,13 @@ def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -
             found = True
             code = line[m.end():].replace("$limit", str(limit)).replace("$offset", str(offset)).replace("$end", str(limit + offset))
             lines[i] = m.group(1) + code
+        elif indexed and (off := _NOINDEX_LINE.match(line)):
+            lines[i] = off.group(1) + "# " + off.group(2)
     return "\n".join(lines) if found else None
+
+
+def _reads_kept_columns(text: str) -> bool:
+    return any(_NOINDEX_LINE.match(line) for line in text.split("\n"))
 
 
 def _count(value: object, what: str) -> int:
@@ -231,10 +250,13 @@ def run_query(
     limit, offset = None if limit is None else _count(limit, "limit"), _count(offset, "offset")
     store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
-    # One row more than asked tells whether more follow.
+    # One row more than asked tells whether more follow. A whole answer is read from the index
+    # only by a query that reads columns kept there: others are faster without.
     paged = None
     if limit is not None and not init and store.pages_in_query:
         paged = page_query(text, limit + 1, offset, index=store.page_index)
+    elif limit is None and not init and store.pages_in_query and _reads_kept_columns(text) and store.page_index:
+        paged = page_query(text, _ALL, offset, index=True)
     res = store.query(paged or text, init)
     variables = list(res.vars or [])
     cols = [str(v) for v in variables]

@@ -18,7 +18,11 @@ and sort only the keys of the values up to it. A list holds exactly the keys the
 for (the patterns of its page lines, written again in ``query/index/*.rq``: ``events.rq`` for
 events.rq and the five event categories, ``actors.rq``, ``figures.rq``, ``positions.rq``,
 ``quotes.rq``), so that the counts are right; the rows themselves are still computed from the
-graph. agreements.rq, the one bundled query without ``#index`` lines, is fast without.
+graph, but for what a definition selects after ``?value``: each such column is kept on its key,
+``key ix:COLUMN value``, for the query to read where computing it would read many triples (a
+figure's evidence sentence is the least of all its evidences' sentences, of which a figure told by
+a thousand documents has a thousand). agreements.rq, the one bundled query without ``#index``
+lines, is fast without.
 
 The index is kept exact by the store: a bulk load (:meth:`OxigraphStore.load_quads
 <ipkg.store.OxigraphStore.load_quads>`) drops it and :func:`build` writes it again (``write_store``
@@ -37,6 +41,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -148,16 +153,39 @@ def drop(store: ox.Store) -> None:
         store.remove(q)
 
 
-def _rows(store: ox.Store) -> dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]]:
-    """(list IRI, value) -> keys, from every definition evaluated on ``store``'s default graph."""
-    nodes: dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]] = {}
-    for text in definitions().values():
-        for solution in store.query(text):  # type: ignore[union-attr]
-            lst, key, value = solution
+Key = ox.NamedNode | ox.BlankNode
+
+
+class Rows(NamedTuple):
+    """What definitions give: the keys of each (list IRI, value), and the columns kept on keys."""
+
+    nodes: dict[tuple[str, ox.Literal], set[Key]]
+    columns: dict[Key, dict[ox.NamedNode, ox.Literal]]
+
+    def of(self, keys: set[Key]) -> Rows:
+        """The rows of ``keys`` only."""
+        nodes = {node: members & keys for node, members in self.nodes.items() if members & keys}
+        return Rows(nodes, {key: cols for key, cols in self.columns.items() if key in keys})
+
+
+def _solutions(store: ox.Store, texts: Iterable[str]) -> Rows:
+    rows = Rows({}, {})
+    for text in texts:
+        solutions = store.query(text)
+        kept = [ox.NamedNode(NS + v.value) for v in solutions.variables[3:]]  # type: ignore[union-attr]
+        for lst, key, value, *columns in solutions:  # type: ignore[misc, union-attr]
             if lst is None or key is None or value is None:
                 continue
-            nodes.setdefault((lst.value, value), set()).add(key)
-    return nodes
+            rows.nodes.setdefault((lst.value, value), set()).add(key)
+            for column, term in zip(kept, columns):
+                if term is not None:
+                    rows.columns.setdefault(key, {})[column] = term
+    return rows
+
+
+def _rows(store: ox.Store) -> Rows:
+    """Every definition evaluated on ``store``'s default graph."""
+    return _solutions(store, definitions().values())
 
 
 def _node(lst: str, value: ox.Literal) -> ox.NamedNode:
@@ -177,10 +205,12 @@ def build(store: ox.Store) -> None:
     """Write the index of ``store``'s default graph, replacing any."""
     store.remove_graph(GRAPH)
     quads = [ox.Quad(GRAPH, _VERSION, ox.Literal(VERSION), GRAPH)]
-    for (lst, value), keys in _rows(store).items():
+    rows = _rows(store)
+    for (lst, value), keys in rows.nodes.items():
         quads += _node_quads(lst, value, len(keys))
         node = _node(lst, value)
         quads += [ox.Quad(node, _MEMBER, key, GRAPH) for key in keys]
+    quads += [ox.Quad(key, column, term, GRAPH) for key, columns in rows.columns.items() for column, term in columns.items()]
     store.bulk_extend(quads)
 
 
@@ -192,8 +222,8 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     at most :data:`DEPTH` steps along :data:`LINKS`. Their rows are computed again by the focused
     definitions (:func:`focused`), which look each key up rather than scan the store (a key given
     as a blank node, which a query cannot name, has the definitions evaluated on a copy of what
-    they read instead); then only the entries that differ are written, and the counts of their
-    nodes adjusted by as much.
+    they read instead); then only the entries and kept columns that differ are written, and the
+    counts of their nodes adjusted by as much.
 
     Returns
     -------
@@ -242,7 +272,7 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     fresh = _copied_rows(store, keys) if any(isinstance(k, ox.BlankNode) for k in keys) else _focused_rows(store, keys)
     nodes: dict[ox.NamedNode, tuple[str, ox.Literal]] = {}
     now: set[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode]] = set()
-    for (lst, value), members in fresh.items():
+    for (lst, value), members in fresh.nodes.items():
         node = _node(lst, value)
         nodes[node] = (lst, value)
         now.update((node, key) for key in members)
@@ -257,6 +287,11 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     for node, d in delta.items():
         if d:
             _recount(store, node, d, nodes.get(node))  # type: ignore[arg-type]
+    kept = {q for key in keys for q in store.quads_for_pattern(key, None, None, GRAPH)}
+    due = {ox.Quad(key, column, term, GRAPH) for key, columns in fresh.columns.items() for column, term in columns.items()}
+    for q in kept - due:
+        store.remove(q)
+    store.extend(due - kept)
     return len(keys)
 
 
@@ -281,21 +316,14 @@ def _recount(store: ox.Store, node: ox.NamedNode, delta: int, named: tuple[str, 
         store.add(ox.Quad(node, _COUNT, ox.Literal(str(count), datatype=_INTEGER), GRAPH))
 
 
-def _focused_rows(store: ox.Store, keys: set[ox.NamedNode | ox.BlankNode]) -> dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]]:
-    """(list IRI, value) -> keys, of the named ``keys`` only (the focused definitions)."""
+def _focused_rows(store: ox.Store, keys: set[Key]) -> Rows:
+    """The rows of the named ``keys`` only (the focused definitions)."""
     block = "VALUES ?key { " + " ".join(str(k) for k in sorted(keys, key=str)) + " }"
-    nodes: dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]] = {}
-    for text in _FOCUSED.values():
-        for solution in store.query(_KEYS.sub(block, text)):  # type: ignore[union-attr]
-            lst, key, value = solution
-            if lst is None or key is None or value is None:
-                continue
-            nodes.setdefault((lst.value, value), set()).add(key)
-    return nodes
+    return _solutions(store, (_KEYS.sub(block, text) for text in _FOCUSED.values()))
 
 
-def _copied_rows(store: ox.Store, keys: set[ox.NamedNode | ox.BlankNode]) -> dict[tuple[str, ox.Literal], set[ox.NamedNode | ox.BlankNode]]:
-    """(list IRI, value) -> keys, of ``keys`` only: the definitions evaluated on a copy of what they read about them
+def _copied_rows(store: ox.Store, keys: set[Key]) -> Rows:
+    """The rows of ``keys`` only: the definitions evaluated on a copy of what they read about them
     (their triples and those of the nodes up to :data:`DEPTH` links from them)."""
     part = ox.Store()
     seen: set[ox.NamedNode | ox.BlankNode] = set()
@@ -313,4 +341,4 @@ def _copied_rows(store: ox.Store, keys: set[ox.NamedNode | ox.BlankNode]) -> dic
         frontier = reached
     copied += store.quads_for_pattern(None, _SUBCLASS, None, _DEFAULT)
     part.extend(copied)
-    return {(lst, value): members & keys for (lst, value), members in _rows(part).items() if members & keys}
+    return _rows(part).of(keys)
