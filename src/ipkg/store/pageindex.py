@@ -276,7 +276,7 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
         node = _node(lst, value)
         nodes[node] = (lst, value)
         now.update((node, key) for key in members)
-    was = {(q.subject, q.object) for key in keys for q in store.quads_for_pattern(None, _MEMBER, key, GRAPH)}
+    was = {(q.subject, key) for key in keys for q in store.quads_for_pattern(None, _MEMBER, key, GRAPH) if isinstance(q.subject, ox.NamedNode)}
     delta: dict[ox.NamedNode, int] = {}
     for node, key in was - now:
         store.remove(ox.Quad(node, _MEMBER, key, GRAPH))
