@@ -109,3 +109,12 @@ def test_sparql_page_lines_are_comments_until_switched_on():
             code = [line for line in paged.splitlines() if not line.lstrip().startswith(off)]
             assert "LIMIT 5 OFFSET 10" in paged and not any("$" in line for line in code)
             assert not any(line.lstrip().startswith(on) for line in paged.splitlines())
+            # the columns the index keeps are read from it with it, computed without it
+            kept = [line for line in paged.splitlines() if line.lstrip().startswith("#kept")]
+            computed = [line for line in paged.splitlines() if line.rstrip().endswith("#noindex") and not line.lstrip().startswith("#")]
+            if "#kept" in text and on == "#index":
+                assert not kept and not computed
+            else:
+                assert kept == [line for line in text.splitlines() if line.lstrip().startswith("#kept")]
+                assert computed == [line for line in text.splitlines() if line.rstrip().endswith("#noindex")]
+    assert any("#kept" in load_query(name)[1] for name in list_queries())

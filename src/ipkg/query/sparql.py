@@ -11,9 +11,11 @@ ties broken by the key, and keeps one page of them (``LIMIT $limit OFFSET $offse
 ``$offset`` and ``$end``, their sum, are the only text put into a query, and only as validated
 whole numbers), so that only those rows are computed. Lines that start with ``#index`` do the same
 from a store's page index (:mod:`ipkg.store.pageindex`): they are switched on instead of the
-``#page`` lines when the store has one, and lines that end with ``#noindex`` are switched off,
-for ``#index`` lines that read from the index what they would compute. Other queries, queries run
-with bindings and queries run by rdflib (faster whole than paged) are cut after they ran.
+``#page`` lines when the store has one. Lines that start with ``#kept`` read columns the index
+keeps, in place of the lines that end with ``#noindex``, which would compute them: with an index,
+they are switched on and those off, for a page and for a whole answer (:func:`kept_query`).
+Other queries, queries run with bindings and queries run by rdflib (faster whole than paged) are
+cut after they ran.
 """
 
 from __future__ import annotations
@@ -34,17 +36,16 @@ from rdflib.term import Identifier
 from ..errors import Errors, IpkgError
 from ..store import MemoryStore, Store
 
-__all__ = ["QUERY_DIR", "DEFAULT_LIMIT", "QueryResult", "list_queries", "load_query", "page_query", "run_query", "parse_binding"]
+__all__ = ["QUERY_DIR", "DEFAULT_LIMIT", "QueryResult", "list_queries", "load_query", "page_query", "kept_query", "run_query", "parse_binding"]
 
 QUERY_DIR = Path(__file__).with_name("queries")
 
 #: Rows ``ipkg query`` shows unless asked for more.
 DEFAULT_LIMIT = 100
-#: A page of every row (more than any store holds).
-_ALL = 10**15
 
 _PAGE_LINE = re.compile(r"^([ \t]*)#page(?: |$)")
 _INDEX_LINE = re.compile(r"^([ \t]*)#index(?: |$)")
+_KEPT_LINE = re.compile(r"^([ \t]*)#kept(?: |$)")
 _NOINDEX_LINE = re.compile(r"^([ \t]*)(.*[ \t]#noindex[ \t]*)$")
 
 
@@ -105,9 +106,9 @@ def parse_binding(binding: str) -> tuple[str, URIRef | Literal]:
 def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -> str | None:
     r"""``text`` with its page lines switched on, keeping ``limit`` rows after ``offset``.
 
-    With ``index``, its ``#index`` lines are switched on instead, if it has any, and its lines that
-    end with ``#noindex`` switched off: they read the page index (:mod:`ipkg.store.pageindex`),
-    which only a store that has one may be given.
+    With ``index``, its ``#index`` lines are switched on instead, if it has any, and its columns
+    read from the index as :func:`kept_query` reads them: they read the page index
+    (:mod:`ipkg.store.pageindex`), which only a store that has one may be given.
 
     Returns
     -------
@@ -130,18 +131,11 @@ def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -
     }
     >>> page_query("SELECT ?s { ?s ?p ?o }", 10) is None
     True
-    >>> text = "SELECT ?s {\n  #page ?s ?p ?o\n  #index ?s ?p ?o . ?o ?q ?r LIMIT $end\n  ?s ?p ?x  #noindex\n}"
+    >>> text = "SELECT ?s {\n  #page ?s ?p ?o\n  #index ?s ?p ?o . ?o ?q ?r LIMIT $end\n}"
     >>> print(page_query(text, 10, 20, index=True))
     SELECT ?s {
       #page ?s ?p ?o
       ?s ?p ?o . ?o ?q ?r LIMIT 30
-      # ?s ?p ?x  #noindex
-    }
-    >>> print(page_query(text, 10, 20))
-    SELECT ?s {
-      ?s ?p ?o
-      #index ?s ?p ?o . ?o ?q ?r LIMIT $end
-      ?s ?p ?x  #noindex
     }
     """
     limit, offset = _count(limit, "limit"), _count(offset, "offset")
@@ -155,13 +149,43 @@ def page_query(text: str, limit: int, offset: int = 0, *, index: bool = False) -
             found = True
             code = line[m.end():].replace("$limit", str(limit)).replace("$offset", str(offset)).replace("$end", str(limit + offset))
             lines[i] = m.group(1) + code
-        elif indexed and (off := _NOINDEX_LINE.match(line)):
-            lines[i] = off.group(1) + "# " + off.group(2)
-    return "\n".join(lines) if found else None
+    if not found:
+        return None
+    return _read_kept(lines) if indexed else "\n".join(lines)
 
 
-def _reads_kept_columns(text: str) -> bool:
-    return any(_NOINDEX_LINE.match(line) for line in text.split("\n"))
+def kept_query(text: str) -> str | None:
+    r"""``text`` reading the columns a store's page index keeps (:mod:`ipkg.store.pageindex`):
+    its lines that start with ``#kept`` switched on, and those that end with ``#noindex`` off.
+
+    Returns
+    -------
+    str or None
+        That query, or None if ``text`` has no ``#kept`` lines.
+
+    Examples
+    --------
+    >>> text = "SELECT ?s ?e {\n  ?s ?p ?x .\n  ?x ?q ?e .  #noindex\n  #kept GRAPH ?ix { ?s ?kept ?e }\n}"
+    >>> print(kept_query(text))
+    SELECT ?s ?e {
+      ?s ?p ?x .
+      # ?x ?q ?e .  #noindex
+      GRAPH ?ix { ?s ?kept ?e }
+    }
+    >>> kept_query("SELECT ?s { ?s ?p ?o }") is None
+    True
+    """
+    lines = text.split("\n")
+    return _read_kept(lines) if any(_KEPT_LINE.match(line) for line in lines) else None
+
+
+def _read_kept(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        if m := _KEPT_LINE.match(line):
+            lines[i] = m.group(1) + line[m.end():]
+        elif m := _NOINDEX_LINE.match(line):
+            lines[i] = m.group(1) + "# " + m.group(2)
+    return "\n".join(lines)
 
 
 def _count(value: object, what: str) -> int:
@@ -250,14 +274,14 @@ def run_query(
     limit, offset = None if limit is None else _count(limit, "limit"), _count(offset, "offset")
     store = MemoryStore(target) if isinstance(target, Dataset) else target
     init = {k: (v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
-    # One row more than asked tells whether more follow. A whole answer is read from the index
-    # only by a query that reads columns kept there: others are faster without.
+    # One row more than asked tells whether more follow.
     paged = None
     if limit is not None and not init and store.pages_in_query:
         paged = page_query(text, limit + 1, offset, index=store.page_index)
-    elif limit is None and not init and store.pages_in_query and _reads_kept_columns(text) and store.page_index:
-        paged = page_query(text, _ALL, offset, index=True)
-    res = store.query(paged or text, init)
+    whole = None
+    if paged is None and not init and store.pages_in_query and store.page_index:
+        whole = kept_query(text)
+    res = store.query(paged or whole or text, init)
     variables = list(res.vars or [])
     cols = [str(v) for v in variables]
     render = _renderer(store.namespace_manager)
