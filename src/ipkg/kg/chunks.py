@@ -16,13 +16,12 @@ import hashlib
 import json
 import mmap
 import os
-import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..resources import update_with_files
-from .quads import is_iri_term
+from .quads import chunk_iris
 
 __all__ = ["GraphChunks", "Chunk", "PACK", "INDEX", "chunks_fingerprint"]
 
@@ -51,10 +50,10 @@ def chunks_fingerprint(namespaces: Mapping[str, str]) -> str:
     return update_with_files(h, _PACKAGE, [_PACKAGE / name for name in _CODE]).hexdigest()
 
 
-def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dict[str, re.Pattern[bytes]] = {}) -> tuple[str, ...]:  # noqa: B006
+def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes) -> tuple[str, ...]:
     """For each of ``prefixes`` (prefix -> namespace, those :func:`ipkg.kg.io.trig_prefixes`
     chose for the whole dataset) that some IRI of ``chunk``'s lines (subject, predicate or object)
-    gives, the first such IRI: ``trig_prefixes`` of them is ``trig_prefixes`` of all the chunk's.
+    gives, one such IRI: ``trig_prefixes`` of them is ``trig_prefixes`` of all the chunk's.
 
     Examples
     --------
@@ -64,23 +63,12 @@ def chunk_witnesses(prefixes: Mapping[str, str], chunk: bytes, *, _patterns: dic
     from .io import prefixer
 
     prefix_of = prefixer(prefixes)
-    witnesses: list[str] = []
-    for prefix, ns in prefixes.items():
-        if chunk.find(b"<" + ns.encode("utf-8")) < 0:  # most graphs use few of the prefixes: a plain search rules the others out
-            continue
-        pattern = _patterns.get(ns)
-        if pattern is None:
-            pattern = _patterns[ns] = re.compile(b"<(" + re.escape(ns.encode("utf-8")) + rb"[^/#>]*)>")
-        checked: set[bytes] = set()  # an IRI is looked for as a term once (a graph's own name ends each of its lines)
-        for m in pattern.finditer(chunk):
-            if m.group(1) in checked:
-                continue
-            checked.add(m.group(1))
-            iri = m.group(1).decode("utf-8")
-            if prefix_of(iri) == (prefix, ns) and is_iri_term(chunk, m.group(1)):
-                witnesses.append(iri)
-                break
-    return tuple(witnesses)
+    found: dict[tuple[str, str], str] = {}
+    for iri in chunk_iris(chunk):
+        prefix = prefix_of(iri)
+        if prefix is not None and prefix not in found:
+            found[prefix] = iri
+    return tuple(found[p] for p in prefixes.items() if p in found)
 
 
 @dataclass(frozen=True)

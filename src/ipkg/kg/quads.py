@@ -14,7 +14,7 @@ from rdflib.term import Identifier
 
 from ..errors import Errors, IpkgError
 
-__all__ = ["NQuads", "batches", "chunk_iris", "is_iri_term", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "quads_to_dataset", "union_graph"]
+__all__ = ["NQuads", "batches", "chunk_iris", "sorted_chunk", "ox_to_rdflib", "rdflib_to_ox", "dataset_quads", "quads_to_dataset", "union_graph"]
 
 _XSD_STRING = str(XSD.string)
 
@@ -165,28 +165,6 @@ def chunk_iris(chunk: bytes) -> list[str]:
     for groups in _LINE_IRIS.findall(chunk):
         seen.update(dict.fromkeys(g for g in groups if g))
     return [iri.decode("utf-8") for iri in seen]
-
-
-def is_iri_term(chunk: bytes, iri: bytes) -> bool:
-    """Whether ``iri`` is the subject, predicate or object of some line of ``chunk``.
-
-    Examples
-    --------
-    >>> chunk = b'<urn:s> <urn:p> "a <b> c" <urn:g> .\\n'
-    >>> is_iri_term(chunk, b"urn:s"), is_iri_term(chunk, b"b"), is_iri_term(chunk, b"urn:g")
-    (True, False, False)
-    """
-    # A term is followed by the next term; a graph's name, which ends every line, by " .".
-    for needle in (b"<" + iri + b"> <", b"<" + iri + b'> "', b"<" + iri + b"> _:"):
-        at = chunk.find(needle)
-        while at >= 0:
-            start = chunk.rfind(b"\n", 0, at) + 1
-            end = chunk.find(b"\n", at)
-            m = _LINE_IRIS.match(chunk, start, len(chunk) if end < 0 else end)
-            if m is not None and iri in m.groups():
-                return True
-            at = chunk.find(needle, at + 1)
-    return False
 
 
 def sorted_chunk(lines: Iterable[str]) -> bytes:
