@@ -153,6 +153,7 @@ def drop(store: ox.Store) -> None:
         store.remove(q)
 
 
+#: What a list's members are: the subjects of the definitions' rows.
 Key = ox.NamedNode | ox.BlankNode
 
 
@@ -243,7 +244,7 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     """
     if not present(store):
         return None
-    subjects: set[ox.NamedNode | ox.BlankNode] = set()
+    subjects: set[Key] = set()
     for t in changed:
         if t.predicate == _SUBCLASS:
             build(store)
@@ -256,7 +257,7 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
     keys = set(subjects)
     frontier = subjects
     for _ in range(DEPTH):
-        reached: set[ox.NamedNode | ox.BlankNode] = set()
+        reached: set[Key] = set()
         for node in frontier:
             for link in LINKS:
                 for q in store.quads_for_pattern(None, link, node, _DEFAULT):
@@ -271,7 +272,7 @@ def update(store: ox.Store, changed: Iterable[ox.Triple]) -> int | None:
         return 0
     fresh = _copied_rows(store, keys) if any(isinstance(k, ox.BlankNode) for k in keys) else _focused_rows(store, keys)
     nodes: dict[ox.NamedNode, tuple[str, ox.Literal]] = {}
-    now: set[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode]] = set()
+    now: set[tuple[ox.NamedNode, Key]] = set()
     for (lst, value), members in fresh.nodes.items():
         node = _node(lst, value)
         nodes[node] = (lst, value)
@@ -326,11 +327,11 @@ def _copied_rows(store: ox.Store, keys: set[Key]) -> Rows:
     """The rows of ``keys`` only: the definitions evaluated on a copy of what they read about them
     (their triples and those of the nodes up to :data:`DEPTH` links from them)."""
     part = ox.Store()
-    seen: set[ox.NamedNode | ox.BlankNode] = set()
+    seen: set[Key] = set()
     frontier = set(keys)
     copied: list[ox.Quad] = []
     for _ in range(DEPTH + 1):
-        reached: set[ox.NamedNode | ox.BlankNode] = set()
+        reached: set[Key] = set()
         for node in frontier:
             seen.add(node)
             for q in store.quads_for_pattern(node, None, None, _DEFAULT):
